@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+// The C entry points of core_api.h: translate to the C++ core, nothing more.
+#include <altdma/core_api.h>
+
+#include "device.h"
+#include "object.h"
+
+using altdma::CoherentBlock;
+using altdma::CoherentKind;
+using altdma::Device;
+using altdma::Result;
+using altdma::Status;
+using altdma::to_errno;
+
+struct altdma_core_device {
+	explicit altdma_core_device(struct altdma_plat_device *plat)
+		: device(plat)
+	{
+	}
+	Device device;
+};
+
+namespace {
+
+altdma::MappingPolicy &policy_of(struct altdma_core_device *core)
+{
+	return core->device.policy();
+}
+
+int store_block(const Result<CoherentBlock> &block, altdma_phys_t *phys,
+		altdma_dma_t *dma)
+{
+	if (!block.ok())
+		return to_errno(block.status());
+	*phys = block.value().phys;
+	*dma = block.value().dma;
+	return 0;
+}
+
+} // namespace
+
+extern "C" {
+
+int altdma_core_create(struct altdma_plat_device *dev,
+		       const struct altdma_core_config *config,
+		       struct altdma_core_device **out)
+{
+	if (!dev || !config || !out)
+		return to_errno(Status::kInvalid);
+
+	auto *core = altdma::create_object<altdma_core_device>(
+		ALTDMA_GFP_KERNEL, dev);
+	if (!core)
+		return to_errno(Status::kNoMemory);
+	Status status = core->device.init(*config);
+	if (status != Status::kOk) {
+		altdma::destroy_object(core);
+		return to_errno(status);
+	}
+	*out = core;
+	return 0;
+}
+
+void altdma_core_destroy(struct altdma_core_device *core)
+{
+	altdma::destroy_object(core);
+}
+
+altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
+				  altdma_phys_t phys, altdma_usize size,
+				  enum altdma_dir dir, unsigned long attrs)
+{
+	return policy_of(core).map_phys(phys, size, dir, attrs);
+}
+
+void altdma_core_unmap_phys(struct altdma_core_device *core,
+			    altdma_dma_t addr, altdma_usize size,
+			    enum altdma_dir dir, unsigned long attrs)
+{
+	policy_of(core).unmap_phys(addr, size, dir, attrs);
+}
+
+altdma_dma_t altdma_core_map_resource(struct altdma_core_device *core,
+				      altdma_phys_t phys, altdma_usize size,
+				      enum altdma_dir dir, unsigned long attrs)
+{
+	return policy_of(core).map_resource(phys, size, dir, attrs);
+}
+
+// Resources are never bounced or synced, under any policy.
+void altdma_core_unmap_resource(struct altdma_core_device *, altdma_dma_t,
+				altdma_usize, enum altdma_dir, unsigned long)
+{
+}
+
+int altdma_core_map_sg(struct altdma_core_device *core,
+		       struct altdma_plat_sg *sgl, int nents,
+		       enum altdma_dir dir, unsigned long attrs)
+{
+	return core->device.map_sg(sgl, nents, dir, attrs);
+}
+
+void altdma_core_unmap_sg(struct altdma_core_device *core,
+			  struct altdma_plat_sg *sgl, int nents,
+			  enum altdma_dir dir, unsigned long attrs)
+{
+	core->device.unmap_sg(sgl, nents, dir, attrs);
+}
+
+void altdma_core_sync_single_for_cpu(struct altdma_core_device *core,
+				     altdma_dma_t addr, altdma_usize size,
+				     enum altdma_dir dir)
+{
+	policy_of(core).sync_for_cpu(addr, size, dir);
+}
+
+void altdma_core_sync_single_for_device(struct altdma_core_device *core,
+					altdma_dma_t addr, altdma_usize size,
+					enum altdma_dir dir)
+{
+	policy_of(core).sync_for_device(addr, size, dir);
+}
+
+void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,
+				 struct altdma_plat_sg *sgl, int nents,
+				 enum altdma_dir dir)
+{
+	core->device.sync_sg_for_cpu(sgl, nents, dir);
+}
+
+void altdma_core_sync_sg_for_device(struct altdma_core_device *core,
+				    struct altdma_plat_sg *sgl, int nents,
+				    enum altdma_dir dir)
+{
+	core->device.sync_sg_for_device(sgl, nents, dir);
+}
+
+int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
+		      altdma_u32 caller_gfp, unsigned long attrs,
+		      altdma_phys_t *phys, altdma_dma_t *dma)
+{
+	return store_block(policy_of(core).alloc(size, caller_gfp, attrs,
+						 CoherentKind::kCoherent),
+			   phys, dma);
+}
+
+void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
+		      altdma_dma_t dma, unsigned long)
+{
+	policy_of(core).free(size, dma);
+}
+
+int altdma_core_alloc_pages(struct altdma_core_device *core,
+			    altdma_usize size, enum altdma_dir,
+			    altdma_u32 caller_gfp, altdma_phys_t *phys,
+			    altdma_dma_t *dma)
+{
+	return store_block(policy_of(core).alloc(size, caller_gfp, 0,
+						 CoherentKind::kPages),
+			   phys, dma);
+}
+
+void altdma_core_free_pages(struct altdma_core_device *core,
+			    altdma_usize size, altdma_dma_t dma,
+			    enum altdma_dir)
+{
+	policy_of(core).free(size, dma);
+}
+
+int altdma_core_dma_supported(struct altdma_core_device *core,
+			      altdma_u64 mask)
+{
+	return policy_of(core).dma_supported(mask) ? 1 : 0;
+}
+
+altdma_u64 altdma_core_get_required_mask(struct altdma_core_device *core)
+{
+	return policy_of(core).required_mask();
+}
+
+altdma_usize altdma_core_max_mapping_size(struct altdma_core_device *core)
+{
+	return policy_of(core).max_mapping_size();
+}
+
+int altdma_core_get_sgtable(struct altdma_core_device *core,
+			    altdma_dma_t dma, altdma_usize size,
+			    altdma_phys_t *phys, altdma_u64 *length)
+{
+	Result<altdma::PhysChunk> chunk = core->device.sgtable_chunk(dma, size);
+
+	if (!chunk.ok())
+		return to_errno(chunk.status());
+	*phys = chunk.value().phys;
+	*length = chunk.value().length;
+	return 0;
+}
+
+int altdma_core_mmap_pfn(struct altdma_core_device *core, altdma_dma_t dma,
+			 altdma_usize size, altdma_u64 pgoff,
+			 altdma_u64 user_pages, altdma_u64 *pfn)
+{
+	Result<altdma_u64> first = core->device.mmap_pfn(dma, size, pgoff,
+							 user_pages);
+
+	if (!first.ok())
+		return to_errno(first.status());
+	*pfn = first.value();
+	return 0;
+}
+
+} // extern "C"

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "device.h"
+
+#include "direct_policy.h"
+#include "object.h"
+#include "util.h"
+
+namespace altdma {
+
+Device::~Device()
+{
+	destroy_object(policy_);
+}
+
+Status Device::init(const struct altdma_core_config &config)
+{
+	if (config.policy >= ALTDMA_POLICY_COUNT) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "unknown DMA policy %u\n", config.policy);
+		return Status::kInvalid;
+	}
+
+	Status status = ranges_.init(plat_, ALTDMA_GFP_KERNEL);
+	if (status != Status::kOk)
+		return status;
+
+	policy_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
+					      ranges_);
+	return policy_ ? Status::kOk : Status::kNoMemory;
+}
+
+int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
+		   unsigned long attrs)
+{
+	struct altdma_plat_sg *sg = sgl;
+	int mapped;
+
+	if (nents <= 0 || !sgl)
+		return to_errno(Status::kInvalid);
+	for (mapped = 0; mapped < nents; mapped++, sg = altdma_plat_sg_next(sg)) {
+		if (!sg)
+			break;
+		altdma_u32 length = altdma_plat_sg_length(sg);
+		altdma_dma_t dma = policy_->map_phys(altdma_plat_sg_phys(sg),
+						     length, dir, attrs);
+		if (dma == ALTDMA_MAPPING_ERROR)
+			break;
+		altdma_plat_sg_set_dma(sg, dma, length);
+	}
+	if (mapped == nents)
+		return nents;
+
+	// The CPU never saw these mappings: undo them without syncing.
+	unmap_sg(sgl, mapped, dir, attrs | ALTDMA_ATTR_SKIP_CPU_SYNC);
+	if (!sg) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 1,
+				    "scatterlist has %d entries, %d requested\n",
+				    mapped, nents);
+		return to_errno(Status::kInvalid);
+	}
+	return to_errno(Status::kIo);
+}
+
+void Device::unmap_sg(struct altdma_plat_sg *sgl, int nents,
+		      enum altdma_dir dir, unsigned long attrs)
+{
+	struct altdma_plat_sg *sg = sgl;
+
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
+		policy_->unmap_phys(altdma_plat_sg_dma_address(sg),
+				    altdma_plat_sg_dma_length(sg), dir, attrs);
+}
+
+void Device::sync_sg_for_cpu(struct altdma_plat_sg *sgl, int nents,
+			     enum altdma_dir dir)
+{
+	struct altdma_plat_sg *sg = sgl;
+
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
+		policy_->sync_for_cpu(altdma_plat_sg_dma_address(sg),
+				      altdma_plat_sg_dma_length(sg), dir);
+}
+
+void Device::sync_sg_for_device(struct altdma_plat_sg *sgl, int nents,
+				enum altdma_dir dir)
+{
+	struct altdma_plat_sg *sg = sgl;
+
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
+		policy_->sync_for_device(altdma_plat_sg_dma_address(sg),
+					 altdma_plat_sg_dma_length(sg), dir);
+}
+
+// A coherent allocation is one physically contiguous block (dma-direct's
+// get_sgtable), located through its DMA address.
+Result<PhysChunk> Device::sgtable_chunk(altdma_dma_t dma, altdma_usize size)
+{
+	altdma_phys_t phys = ranges_.dma_to_phys(dma);
+
+	if (phys == ALTDMA_PHYS_INVALID || size == 0 ||
+	    page_align_overflows(size)) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 1,
+				    "sg table for DMA address %#llx+%zu refused: not a coherent allocation\n",
+				    static_cast<unsigned long long>(dma), size);
+		return Status::kNoTranslation;
+	}
+	return PhysChunk{ phys & ~(ALTDMA_PAGE_SIZE - 1), page_align(size) };
+}
+
+Result<altdma_u64> Device::mmap_pfn(altdma_dma_t dma, altdma_usize size,
+				    altdma_u64 pgoff, altdma_u64 user_pages)
+{
+	altdma_phys_t phys = ranges_.dma_to_phys(dma);
+
+	if (phys == ALTDMA_PHYS_INVALID || page_align_overflows(size))
+		return Status::kNoTranslation;
+	altdma_u64 count = page_align(size) >> ALTDMA_PAGE_SHIFT;
+	if (pgoff >= count || user_pages > count - pgoff)
+		return Status::kNoTranslation;
+	return pfn_of(phys) + pgoff;
+}
+
+} // namespace altdma

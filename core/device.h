@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+// The core's state for one attached device: its range map and its policy.
+// Scatterlists, sg tables and mmap windows are built here from the policy's
+// per-buffer operations, so every policy shares them.
+#ifndef ALTDMA_CORE_DEVICE_H
+#define ALTDMA_CORE_DEVICE_H
+
+#include <altdma/core_api.h>
+#include <altdma/platform.h>
+
+#include "dma_range_map.h"
+#include "mapping_policy.h"
+#include "status.h"
+
+namespace altdma {
+
+struct PhysChunk {
+	altdma_phys_t phys;
+	altdma_u64 length;
+};
+
+class Device {
+public:
+	explicit Device(struct altdma_plat_device *plat) : plat_(plat) {}
+	~Device();
+	Device(const Device &) = delete;
+	Device &operator=(const Device &) = delete;
+
+	Status init(const struct altdma_core_config &config);
+
+	MappingPolicy &policy() { return *policy_; }
+
+	// Returns @nents, or the negated errno after unmapping what was mapped.
+	int map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
+		   unsigned long attrs);
+	void unmap_sg(struct altdma_plat_sg *sgl, int nents,
+		      enum altdma_dir dir, unsigned long attrs);
+	void sync_sg_for_cpu(struct altdma_plat_sg *sgl, int nents,
+			     enum altdma_dir dir);
+	void sync_sg_for_device(struct altdma_plat_sg *sgl, int nents,
+				enum altdma_dir dir);
+
+	Result<PhysChunk> sgtable_chunk(altdma_dma_t dma, altdma_usize size);
+	Result<altdma_u64> mmap_pfn(altdma_dma_t dma, altdma_usize size,
+				    altdma_u64 pgoff, altdma_u64 user_pages);
+
+private:
+	struct altdma_plat_device *plat_;
+	DmaRangeMap ranges_;
+	MappingPolicy *policy_ = nullptr;
+};
+
+} // namespace altdma
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+// The direct policy: kernel/dma/direct.c for one device, on a cache-coherent
+// device without memory encryption (the shim refuses any other). DMA
+// addresses are physical addresses through the device's range map; a buffer
+// the device cannot reach fails cleanly instead of bouncing.
+#ifndef ALTDMA_CORE_DIRECT_POLICY_H
+#define ALTDMA_CORE_DIRECT_POLICY_H
+
+#include <altdma/platform.h>
+
+#include "dma_range_map.h"
+#include "mapping_policy.h"
+#include "reachable_pages.h"
+
+namespace altdma {
+
+class DirectPolicy final : public MappingPolicy {
+public:
+	DirectPolicy(struct altdma_plat_device *dev, const DmaRangeMap &ranges)
+		: dev_(dev), ranges_(ranges), pages_(dev, ranges)
+	{
+	}
+
+	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
+			      enum altdma_dir dir,
+			      unsigned long attrs) override;
+	void unmap_phys(altdma_dma_t dma, altdma_usize size,
+			enum altdma_dir dir, unsigned long attrs) override;
+	altdma_dma_t map_resource(altdma_phys_t phys, altdma_usize size,
+				  enum altdma_dir dir,
+				  unsigned long attrs) override;
+	void sync_for_cpu(altdma_dma_t dma, altdma_usize size,
+			  enum altdma_dir dir) override;
+	void sync_for_device(altdma_dma_t dma, altdma_usize size,
+			     enum altdma_dir dir) override;
+
+	Result<CoherentBlock> alloc(altdma_usize size, altdma_u32 caller_gfp,
+				    unsigned long attrs,
+				    CoherentKind kind) override;
+	void free(altdma_usize size, altdma_dma_t dma) override;
+
+	bool dma_supported(altdma_u64 mask) override;
+	altdma_u64 required_mask() override;
+	altdma_usize max_mapping_size() override;
+
+private:
+	altdma_dma_t checked_mapping(const char *what, altdma_phys_t phys,
+				     altdma_dma_t dma, altdma_usize size);
+
+	struct altdma_plat_device *dev_;
+	const DmaRangeMap &ranges_;
+	ReachablePages pages_;
+};
+
+} // namespace altdma
+
+#endif

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * altdma core API: the entry points the shim's dma_map_ops callbacks call.
+ *
+ * Implemented in C++ (core/core_api.cpp) with C linkage. Each function is
+ * the policy-level counterpart of one dma_map_ops member; kernel types are
+ * already translated by the shim (struct page + offset -> physical address,
+ * gfp_t -> opaque caller_gfp, struct scatterlist -> struct altdma_plat_sg).
+ *
+ * Error convention: functions returning int return 0 (or a positive count)
+ * on success and a negative ALTDMA_E* errno on failure. Mapping functions
+ * return ALTDMA_MAPPING_ERROR on failure.
+ */
+#ifndef ALTDMA_CORE_API_H
+#define ALTDMA_CORE_API_H
+
+#include "platform.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum altdma_policy_kind {
+	ALTDMA_POLICY_DIRECT = 0,	/* dma-direct equivalent */
+	ALTDMA_POLICY_COUNT,
+};
+
+struct altdma_core_config {
+	altdma_u32 policy;		/* enum altdma_policy_kind */
+};
+
+struct altdma_core_device;
+
+/*
+ * Creates the core state for @dev: validates @config, copies the device's
+ * DMA range map. Returns 0 and *@out, or -ALTDMA_EINVAL (bad config, with a
+ * message naming the field) / -ALTDMA_ENOMEM. Nothing is left allocated on
+ * failure.
+ */
+int altdma_core_create(struct altdma_plat_device *dev,
+		       const struct altdma_core_config *config,
+		       struct altdma_core_device **out);
+void altdma_core_destroy(struct altdma_core_device *core);
+
+/* Streaming mappings of RAM (map_page / map_phys). */
+altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
+				  altdma_phys_t phys, altdma_usize size,
+				  enum altdma_dir dir, unsigned long attrs);
+void altdma_core_unmap_phys(struct altdma_core_device *core,
+			    altdma_dma_t addr, altdma_usize size,
+			    enum altdma_dir dir, unsigned long attrs);
+
+/* MMIO (map_resource): no phys->dma translation, no CPU sync. */
+altdma_dma_t altdma_core_map_resource(struct altdma_core_device *core,
+				      altdma_phys_t phys, altdma_usize size,
+				      enum altdma_dir dir, unsigned long attrs);
+void altdma_core_unmap_resource(struct altdma_core_device *core,
+				altdma_dma_t addr, altdma_usize size,
+				enum altdma_dir dir, unsigned long attrs);
+
+/*
+ * Maps @nents entries; returns @nents, or -ALTDMA_EINVAL / -ALTDMA_EIO /
+ * -ALTDMA_ENOMEM with every entry mapped so far unmapped again.
+ */
+int altdma_core_map_sg(struct altdma_core_device *core,
+		       struct altdma_plat_sg *sgl, int nents,
+		       enum altdma_dir dir, unsigned long attrs);
+void altdma_core_unmap_sg(struct altdma_core_device *core,
+			  struct altdma_plat_sg *sgl, int nents,
+			  enum altdma_dir dir, unsigned long attrs);
+
+void altdma_core_sync_single_for_cpu(struct altdma_core_device *core,
+				     altdma_dma_t addr, altdma_usize size,
+				     enum altdma_dir dir);
+void altdma_core_sync_single_for_device(struct altdma_core_device *core,
+					altdma_dma_t addr, altdma_usize size,
+					enum altdma_dir dir);
+void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,
+				 struct altdma_plat_sg *sgl, int nents,
+				 enum altdma_dir dir);
+void altdma_core_sync_sg_for_device(struct altdma_core_device *core,
+				    struct altdma_plat_sg *sgl, int nents,
+				    enum altdma_dir dir);
+
+/*
+ * Coherent memory (alloc / free): page-aligned, zeroed unless
+ * ALTDMA_ATTR_NO_KERNEL_MAPPING, reachable under the coherent mask and bus
+ * limit. Returns 0 with *@phys and *@dma, or -ALTDMA_EINVAL (size 0 or
+ * larger than the biggest page block) / -ALTDMA_ENOMEM.
+ */
+int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
+		      altdma_u32 caller_gfp, unsigned long attrs,
+		      altdma_phys_t *phys, altdma_dma_t *dma);
+void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
+		      altdma_dma_t dma, unsigned long attrs);
+
+/* Non-coherent pages (alloc_pages / free_pages): always zeroed. */
+int altdma_core_alloc_pages(struct altdma_core_device *core,
+			    altdma_usize size, enum altdma_dir dir,
+			    altdma_u32 caller_gfp, altdma_phys_t *phys,
+			    altdma_dma_t *dma);
+void altdma_core_free_pages(struct altdma_core_device *core,
+			    altdma_usize size, altdma_dma_t dma,
+			    enum altdma_dir dir);
+
+int altdma_core_dma_supported(struct altdma_core_device *core,
+			      altdma_u64 mask);
+altdma_u64 altdma_core_get_required_mask(struct altdma_core_device *core);
+altdma_usize altdma_core_max_mapping_size(struct altdma_core_device *core);
+
+/*
+ * get_sgtable: the single physically contiguous chunk backing a coherent
+ * allocation. Returns 0 with *@phys (page aligned) and *@length
+ * (PAGE_ALIGN(size)), or -ALTDMA_ENXIO if @dma does not translate.
+ */
+int altdma_core_get_sgtable(struct altdma_core_device *core,
+			    altdma_dma_t dma, altdma_usize size,
+			    altdma_phys_t *phys, altdma_u64 *length);
+
+/*
+ * mmap: the first page frame to map for a VMA of @user_pages pages at page
+ * offset @pgoff into a coherent allocation of @size bytes. Returns 0 and
+ * *@pfn, or -ALTDMA_ENXIO when the window does not fit in the allocation.
+ */
+int altdma_core_mmap_pfn(struct altdma_core_device *core, altdma_dma_t dma,
+			 altdma_usize size, altdma_u64 pgoff,
+			 altdma_u64 user_pages, altdma_u64 *pfn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ALTDMA_CORE_API_H */
