@@ -19,7 +19,10 @@ void operator delete(void *ptr, altdma_usize) noexcept
 }
 
 // Must be defined, not weak: an unresolved weak symbol loads as address 0.
+extern "C" void __cxa_pure_virtual();
+
 extern "C" void __cxa_pure_virtual()
 {
-	altdma_plat_bug("altdma: pure virtual function called");
+	altdma_plat_bug("pure virtual function called");
+	__builtin_trap();
 }

@@ -101,7 +101,7 @@ Result<PhysChunk> Device::sgtable_chunk(altdma_dma_t dma, altdma_usize size)
 	    page_align_overflows(size)) {
 		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 1,
 				    "sg table for DMA address %#llx+%zu refused: not a coherent allocation\n",
-				    static_cast<unsigned long long>(dma), size);
+				    dma, size);
 		return Status::kNoTranslation;
 	}
 	return PhysChunk{ phys & ~(ALTDMA_PAGE_SIZE - 1), page_align(size) };

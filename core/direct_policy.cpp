@@ -6,15 +6,6 @@
 
 namespace altdma {
 
-namespace {
-
-unsigned long long ull(altdma_u64 value)
-{
-	return static_cast<unsigned long long>(value);
-}
-
-} // namespace
-
 // dma_capable() and its failure report. Unlike dma-direct this neither WARNs
 // nor reports only once: the message is rate limited per device.
 altdma_dma_t DirectPolicy::checked_mapping(const char *what,
@@ -28,13 +19,13 @@ altdma_dma_t DirectPolicy::checked_mapping(const char *what,
 	if (dma == ALTDMA_MAPPING_ERROR)
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "%s of phys %#llx+%zu failed: address has no DMA translation for this device\n",
-				    what, ull(phys), size);
+				    what, phys, size);
 	else
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "%s of phys %#llx+%zu failed: DMA address %#llx not reachable (mask %#llx, bus limit %#llx)\n",
-				    what, ull(phys), size, ull(dma),
-				    ull(limits.raw().dma_mask),
-				    ull(limits.raw().bus_limit));
+				    what, phys, size, dma,
+				    limits.raw().dma_mask,
+				    limits.raw().bus_limit);
 	return ALTDMA_MAPPING_ERROR;
 }
 
@@ -93,7 +84,7 @@ Result<CoherentBlock> DirectPolicy::alloc(altdma_usize size,
 			pages_.release(block.value().dma, aligned);
 			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 					    "allocated page %#llx has no kernel mapping\n",
-					    ull(block.value().phys));
+					    block.value().phys);
 			return Status::kNoMemory;
 		}
 		__builtin_memset(cpu, 0, aligned);
@@ -107,7 +98,7 @@ void DirectPolicy::free(altdma_usize size, altdma_dma_t dma)
 	    !pages_.release(dma, page_align(size)))
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "free of %zu bytes at DMA address %#llx ignored: not a valid coherent allocation\n",
-				    size, ull(dma));
+				    size, dma);
 }
 
 // dma_direct_supported(): 32-bit masks always work (ZONE_DMA32 exists for

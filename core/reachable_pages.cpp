@@ -32,7 +32,7 @@ Result<CoherentBlock> ReachablePages::allocate(altdma_u64 size,
 	if (order > info.max_page_order) {
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "coherent allocation of %llu bytes exceeds the largest page block (order %u)\n",
-				    static_cast<unsigned long long>(size),
+				    size,
 				    info.max_page_order);
 		return Status::kInvalid;
 	}

@@ -20,11 +20,18 @@
 extern "C" {
 #endif
 
-typedef __UINT8_TYPE__ altdma_u8;
-typedef __UINT32_TYPE__ altdma_u32;
-typedef __UINT64_TYPE__ altdma_u64;
-typedef __INT32_TYPE__ altdma_s32;
+/*
+ * The kernel's own spellings (u32 is unsigned int, u64 is unsigned long
+ * long on every Linux ABI), so pointers to them convert without casts.
+ */
+typedef unsigned char altdma_u8;
+typedef unsigned int altdma_u32;
+typedef unsigned long long altdma_u64;
+typedef int altdma_s32;
 typedef __SIZE_TYPE__ altdma_usize;
+
+typedef char altdma_abi_u32_is_32_bits[sizeof(altdma_u32) == 4 ? 1 : -1];
+typedef char altdma_abi_u64_is_64_bits[sizeof(altdma_u64) == 8 ? 1 : -1];
 
 typedef altdma_u64 altdma_phys_t;
 typedef altdma_u64 altdma_dma_t;
@@ -126,8 +133,13 @@ void altdma_plat_get_info(struct altdma_plat_info *info);
 void *altdma_plat_alloc(altdma_usize size, altdma_u32 gfp);
 void altdma_plat_free(void *ptr);
 
-/* An internal invariant is broken (e.g. a pure virtual call): does not return. */
-void altdma_plat_bug(const char *what) __attribute__((noreturn));
+/*
+ * An internal invariant is broken (e.g. a pure virtual call): reports and
+ * stops (BUG() in the kernel, abort() on the host). Not declared noreturn:
+ * objtool only knows the kernel's own noreturn functions, so callers end
+ * with __builtin_trap() instead.
+ */
+void altdma_plat_bug(const char *what);
 
 /*
  * Pages for a caller of the DMA API: 1 << order pages from @zone near the

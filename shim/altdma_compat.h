@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference altdma depends on, in one place.
+ *
+ * Checked against 6.1 (Debian bookworm). The 6.12 and 7.x branches follow
+ * the changes listed in the project's kernel notes; they are confirmed by
+ * building and running the KUnit suites on those kernels.
+ */
+#ifndef _ALTDMA_COMPAT_H
+#define _ALTDMA_COMPAT_H
+
+#include <linux/cc_platform.h>
+#include <linux/dma-map-ops.h>
+#include <linux/iommu.h>
+#include <linux/mmzone.h>
+#include <linux/version.h>
+
+/*
+ * Without DMA ops support set_dma_ops() is an empty inline: a module built
+ * anyway would attach and silently do nothing.
+ */
+#if !defined(CONFIG_DMA_OPS) && !defined(CONFIG_ARCH_HAS_DMA_OPS)
+#error "altdma needs CONFIG_DMA_OPS (<= 6.11) or CONFIG_ARCH_HAS_DMA_OPS: without it set_dma_ops() does nothing"
+#endif
+
+#ifndef CONFIG_X86
+#error "altdma supports x86 only so far (zone layout, coherent DMA)"
+#endif
+
+/* ZONE_DMA covers the first 16 MiB on x86 (zone_dma_bits is not exported). */
+#define ALTDMA_ZONE_DMA_BITS 24
+
+/* The largest order alloc_pages() accepts: MAX_ORDER became inclusive in 6.4. */
+#if defined(MAX_PAGE_ORDER)
+#define ALTDMA_MAX_PAGE_ORDER MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define ALTDMA_MAX_PAGE_ORDER MAX_ORDER
+#else
+#define ALTDMA_MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
+
+/* ->alloc_pages became ->alloc_pages_op when alloc_pages() became a macro. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define ALTDMA_OPS_ALLOC_PAGES alloc_pages_op
+#else
+#define ALTDMA_OPS_ALLOC_PAGES alloc_pages
+#endif
+
+/*
+ * 7.x maps by physical address: ->map_phys replaces ->map_page, and MMIO
+ * (formerly ->map_resource) arrives there with DMA_ATTR_MMIO.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define ALTDMA_OPS_MAP_PHYS 1
+#else
+#define ALTDMA_OPS_MAP_PHYS 0
+#endif
+
+/*
+ * Since 6.11 dma_set_mask() caches whether syncs may be skipped, from the
+ * ops present at that moment; recompute it whenever the ops change.
+ */
+static inline void altdma_compat_reset_need_sync(struct device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0) && defined(CONFIG_DMA_NEED_SYNC)
+	dma_reset_need_sync(dev);
+#endif
+}
+
+/*
+ * A device in a translated IOMMU domain needs IOVAs, not physical
+ * addresses. Since 6.12 such a device uses iommu-dma directly (dma_iommu)
+ * and ignores dev->dma_ops; before, iommu-dma was installed as its ops.
+ */
+static inline bool altdma_compat_iommu_translated(struct device *dev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && defined(CONFIG_IOMMU_DMA)
+	if (dev->dma_iommu)
+		return true;
+#endif
+	return domain && domain->type != IOMMU_DOMAIN_IDENTITY &&
+	       domain->type != IOMMU_DOMAIN_BLOCKED;
+}
+
+static inline bool altdma_compat_memory_encrypted(void)
+{
+	return cc_platform_has(CC_ATTR_MEM_ENCRYPT);
+}
+
+#endif /* _ALTDMA_COMPAT_H */

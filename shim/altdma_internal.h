@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * altdma shim internals shared by the attach code, the dma_map_ops table and
+ * the kernel side of the platform ABI.
+ */
+#ifndef _ALTDMA_INTERNAL_H
+#define _ALTDMA_INTERNAL_H
+
+#include <linux/dma-map-ops.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/pfn.h>
+#include <linux/ratelimit.h>
+#include <linux/scatterlist.h>
+
+#include <altdma/core_api.h>
+#include <altdma/platform.h>
+
+/**
+ * struct altdma_attachment - one device altdma maps for
+ * @ops: this device's copy of the ops table; dev->dma_ops points here, so
+ *	 every callback finds its attachment with container_of()
+ * @dev: the device (a reference is held while attached)
+ * @saved_ops: dev->dma_ops before attach, restored at detach
+ * @core: the C++ core's state for this device
+ * @ratelimit: rate limit of this device's rate-limited messages
+ * @node: entry in the list of attachments
+ *
+ * The platform ABI's struct altdma_plat_device is this structure.
+ */
+struct altdma_attachment {
+	struct dma_map_ops ops;
+	struct device *dev;
+	const struct dma_map_ops *saved_ops;
+	struct altdma_core_device *core;
+	struct ratelimit_state ratelimit;
+	struct list_head node;
+};
+
+extern const struct dma_map_ops altdma_ops_template;
+
+static inline struct altdma_attachment *
+altdma_attachment_of(struct device *dev)
+{
+	return container_of(dev->dma_ops, struct altdma_attachment, ops);
+}
+
+static inline struct altdma_plat_device *
+altdma_to_plat(struct altdma_attachment *att)
+{
+	return (struct altdma_plat_device *)att;
+}
+
+static inline struct altdma_attachment *
+altdma_from_plat(struct altdma_plat_device *plat)
+{
+	return (struct altdma_attachment *)plat;
+}
+
+static inline struct page *altdma_phys_to_page(phys_addr_t phys)
+{
+	return pfn_to_page(PHYS_PFN(phys));
+}
+
+static inline struct altdma_plat_sg *altdma_to_plat_sg(struct scatterlist *sg)
+{
+	return (struct altdma_plat_sg *)sg;
+}
+
+static inline struct scatterlist *
+altdma_from_plat_sg(const struct altdma_plat_sg *sg)
+{
+	return (struct scatterlist *)sg;
+}
+
+#endif /* _ALTDMA_INTERNAL_H */

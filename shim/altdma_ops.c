@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * altdma's dma_map_ops: each callback translates kernel types and calls the
+ * C++ core for the device's attachment. No policy lives here.
+ */
+#include <linux/build_bug.h>
+#include <linux/dma-map-ops.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+
+#include "altdma_compat.h"
+#include "altdma_internal.h"
+
+static_assert(ALTDMA_BIDIRECTIONAL == (int)DMA_BIDIRECTIONAL);
+static_assert(ALTDMA_TO_DEVICE == (int)DMA_TO_DEVICE);
+static_assert(ALTDMA_FROM_DEVICE == (int)DMA_FROM_DEVICE);
+static_assert(ALTDMA_DIR_NONE == (int)DMA_NONE);
+static_assert(ALTDMA_ATTR_WEAK_ORDERING == DMA_ATTR_WEAK_ORDERING);
+static_assert(ALTDMA_ATTR_WRITE_COMBINE == DMA_ATTR_WRITE_COMBINE);
+static_assert(ALTDMA_ATTR_NO_KERNEL_MAPPING == DMA_ATTR_NO_KERNEL_MAPPING);
+static_assert(ALTDMA_ATTR_SKIP_CPU_SYNC == DMA_ATTR_SKIP_CPU_SYNC);
+static_assert(ALTDMA_ATTR_FORCE_CONTIGUOUS == DMA_ATTR_FORCE_CONTIGUOUS);
+static_assert(ALTDMA_ATTR_ALLOC_SINGLE_PAGES == DMA_ATTR_ALLOC_SINGLE_PAGES);
+static_assert(ALTDMA_ATTR_NO_WARN == DMA_ATTR_NO_WARN);
+static_assert(ALTDMA_ATTR_PRIVILEGED == DMA_ATTR_PRIVILEGED);
+static_assert(ALTDMA_PAGE_SHIFT == PAGE_SHIFT);
+static_assert(ALTDMA_MAPPING_ERROR == DMA_MAPPING_ERROR);
+static_assert(sizeof(altdma_phys_t) >= sizeof(phys_addr_t));
+static_assert(sizeof(altdma_dma_t) >= sizeof(dma_addr_t));
+
+static struct altdma_core_device *altdma_core_of(struct device *dev)
+{
+	return altdma_attachment_of(dev)->core;
+}
+
+static enum altdma_dir altdma_dir(enum dma_data_direction dir)
+{
+	return (enum altdma_dir)dir;
+}
+
+static void *altdma_alloc(struct device *dev, size_t size,
+			  dma_addr_t *dma_handle, gfp_t gfp,
+			  unsigned long attrs)
+{
+	phys_addr_t phys;
+	altdma_phys_t core_phys;
+
+	if (attrs & DMA_ATTR_NO_WARN)
+		gfp |= __GFP_NOWARN;
+	if (altdma_core_alloc(altdma_core_of(dev), size, (__force u32)gfp,
+			      attrs, &core_phys, dma_handle))
+		return NULL;
+	phys = core_phys;
+	/* As in dma-direct, the page itself is the cookie. */
+	if (attrs & DMA_ATTR_NO_KERNEL_MAPPING)
+		return altdma_phys_to_page(phys);
+	return phys_to_virt(phys);
+}
+
+static void altdma_free(struct device *dev, size_t size, void *cpu_addr,
+			dma_addr_t dma_handle, unsigned long attrs)
+{
+	altdma_core_free(altdma_core_of(dev), size, dma_handle, attrs);
+}
+
+static struct page *altdma_alloc_pages(struct device *dev, size_t size,
+				       dma_addr_t *dma_handle,
+				       enum dma_data_direction dir, gfp_t gfp)
+{
+	altdma_phys_t phys;
+
+	if (altdma_core_alloc_pages(altdma_core_of(dev), size, altdma_dir(dir),
+				    (__force u32)gfp, &phys, dma_handle))
+		return NULL;
+	return altdma_phys_to_page(phys);
+}
+
+static void altdma_free_pages(struct device *dev, size_t size,
+			      struct page *page, dma_addr_t dma_handle,
+			      enum dma_data_direction dir)
+{
+	altdma_core_free_pages(altdma_core_of(dev), size, dma_handle,
+			       altdma_dir(dir));
+}
+
+/*
+ * The device is cache coherent (attach refuses others), so dma_pgprot()
+ * would leave the protection as it is.
+ */
+static int altdma_mmap(struct device *dev, struct vm_area_struct *vma,
+		       void *cpu_addr, dma_addr_t dma_addr, size_t size,
+		       unsigned long attrs)
+{
+	u64 pfn;
+	int ret;
+
+	ret = altdma_core_mmap_pfn(altdma_core_of(dev), dma_addr, size,
+				   vma->vm_pgoff, vma_pages(vma), &pfn);
+	if (ret)
+		return ret;
+	return remap_pfn_range(vma, vma->vm_start, pfn,
+			       vma_pages(vma) << PAGE_SHIFT,
+			       vma->vm_page_prot);
+}
+
+static int altdma_get_sgtable(struct device *dev, struct sg_table *sgt,
+			      void *cpu_addr, dma_addr_t dma_addr, size_t size,
+			      unsigned long attrs)
+{
+	altdma_phys_t phys;
+	u64 length;
+	int ret;
+
+	ret = altdma_core_get_sgtable(altdma_core_of(dev), dma_addr, size,
+				      &phys, &length);
+	if (ret)
+		return ret;
+	if (length > UINT_MAX)
+		return -EINVAL;
+	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
+	if (!ret)
+		sg_set_page(sgt->sgl, altdma_phys_to_page(phys), length, 0);
+	return ret;
+}
+
+static dma_addr_t altdma_map_phys(struct device *dev, phys_addr_t phys,
+				  size_t size, enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+#if ALTDMA_OPS_MAP_PHYS
+	if (attrs & DMA_ATTR_MMIO)
+		return altdma_core_map_resource(altdma_core_of(dev), phys, size,
+						altdma_dir(dir), attrs);
+#endif
+	return altdma_core_map_phys(altdma_core_of(dev), phys, size,
+				    altdma_dir(dir), attrs);
+}
+
+static void altdma_unmap_phys(struct device *dev, dma_addr_t dma_handle,
+			      size_t size, enum dma_data_direction dir,
+			      unsigned long attrs)
+{
+#if ALTDMA_OPS_MAP_PHYS
+	if (attrs & DMA_ATTR_MMIO) {
+		altdma_core_unmap_resource(altdma_core_of(dev), dma_handle,
+					   size, altdma_dir(dir), attrs);
+		return;
+	}
+#endif
+	altdma_core_unmap_phys(altdma_core_of(dev), dma_handle, size,
+			       altdma_dir(dir), attrs);
+}
+
+#if !ALTDMA_OPS_MAP_PHYS
+static dma_addr_t altdma_map_page(struct device *dev, struct page *page,
+				  unsigned long offset, size_t size,
+				  enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	return altdma_map_phys(dev, page_to_phys(page) + offset, size, dir,
+			       attrs);
+}
+
+static dma_addr_t altdma_map_resource(struct device *dev, phys_addr_t phys,
+				      size_t size, enum dma_data_direction dir,
+				      unsigned long attrs)
+{
+	return altdma_core_map_resource(altdma_core_of(dev), phys, size,
+					altdma_dir(dir), attrs);
+}
+
+static void altdma_unmap_resource(struct device *dev, dma_addr_t dma_handle,
+				  size_t size, enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	altdma_core_unmap_resource(altdma_core_of(dev), dma_handle, size,
+				   altdma_dir(dir), attrs);
+}
+#endif
+
+static int altdma_map_sg(struct device *dev, struct scatterlist *sgl,
+			 int nents, enum dma_data_direction dir,
+			 unsigned long attrs)
+{
+	return altdma_core_map_sg(altdma_core_of(dev), altdma_to_plat_sg(sgl),
+				  nents, altdma_dir(dir), attrs);
+}
+
+static void altdma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+			    int nents, enum dma_data_direction dir,
+			    unsigned long attrs)
+{
+	altdma_core_unmap_sg(altdma_core_of(dev), altdma_to_plat_sg(sgl),
+			     nents, altdma_dir(dir), attrs);
+}
+
+static void altdma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
+				       size_t size,
+				       enum dma_data_direction dir)
+{
+	altdma_core_sync_single_for_cpu(altdma_core_of(dev), addr, size,
+					altdma_dir(dir));
+}
+
+static void altdma_sync_single_for_device(struct device *dev,
+					  dma_addr_t addr, size_t size,
+					  enum dma_data_direction dir)
+{
+	altdma_core_sync_single_for_device(altdma_core_of(dev), addr, size,
+					   altdma_dir(dir));
+}
+
+static void altdma_sync_sg_for_cpu(struct device *dev,
+				   struct scatterlist *sgl, int nents,
+				   enum dma_data_direction dir)
+{
+	altdma_core_sync_sg_for_cpu(altdma_core_of(dev),
+				    altdma_to_plat_sg(sgl), nents,
+				    altdma_dir(dir));
+}
+
+static void altdma_sync_sg_for_device(struct device *dev,
+				      struct scatterlist *sgl, int nents,
+				      enum dma_data_direction dir)
+{
+	altdma_core_sync_sg_for_device(altdma_core_of(dev),
+				       altdma_to_plat_sg(sgl), nents,
+				       altdma_dir(dir));
+}
+
+static int altdma_dma_supported(struct device *dev, u64 mask)
+{
+	return altdma_core_dma_supported(altdma_core_of(dev), mask);
+}
+
+static u64 altdma_get_required_mask(struct device *dev)
+{
+	return altdma_core_get_required_mask(altdma_core_of(dev));
+}
+
+static size_t altdma_max_mapping_size(struct device *dev)
+{
+	return altdma_core_max_mapping_size(altdma_core_of(dev));
+}
+
+/* Copied into each attachment: dev->dma_ops points at the copy. */
+const struct dma_map_ops altdma_ops_template = {
+	.alloc			= altdma_alloc,
+	.free			= altdma_free,
+	.ALTDMA_OPS_ALLOC_PAGES	= altdma_alloc_pages,
+	.free_pages		= altdma_free_pages,
+	.mmap			= altdma_mmap,
+	.get_sgtable		= altdma_get_sgtable,
+#if ALTDMA_OPS_MAP_PHYS
+	.map_phys		= altdma_map_phys,
+	.unmap_phys		= altdma_unmap_phys,
+#else
+	.map_page		= altdma_map_page,
+	.unmap_page		= altdma_unmap_phys,
+	.map_resource		= altdma_map_resource,
+	.unmap_resource		= altdma_unmap_resource,
+#endif
+	.map_sg			= altdma_map_sg,
+	.unmap_sg		= altdma_unmap_sg,
+	.sync_single_for_cpu	= altdma_sync_single_for_cpu,
+	.sync_single_for_device	= altdma_sync_single_for_device,
+	.sync_sg_for_cpu	= altdma_sync_sg_for_cpu,
+	.sync_sg_for_device	= altdma_sync_sg_for_device,
+	.dma_supported		= altdma_dma_supported,
+	.get_required_mask	= altdma_get_required_mask,
+	.max_mapping_size	= altdma_max_mapping_size,
+};

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of the altdma platform ABI (core/include/altdma/platform.h):
+ * how the C++ core allocates, translates, logs and locks inside the kernel.
+ */
+#include <linux/bug.h>
+#include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "altdma_compat.h"
+#include "altdma_internal.h"
+
+static_assert(ALTDMA_EIO == EIO);
+static_assert(ALTDMA_ENXIO == ENXIO);
+static_assert(ALTDMA_ENOMEM == ENOMEM);
+static_assert(ALTDMA_EBUSY == EBUSY);
+static_assert(ALTDMA_EINVAL == EINVAL);
+static_assert(ALTDMA_EOPNOTSUPP == EOPNOTSUPP);
+static_assert(ALTDMA_EREMOTEIO == EREMOTEIO);
+
+/* max_pfn is not exported: the end of the highest online node is the same. */
+static u64 altdma_max_pfn(void)
+{
+	u64 max = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		max = max_t(u64, max, node_end_pfn(nid));
+	return max;
+}
+
+void altdma_plat_get_info(struct altdma_plat_info *info)
+{
+	info->max_pfn = altdma_max_pfn();
+	info->zone_dma_bits = ALTDMA_ZONE_DMA_BITS;
+	info->has_zone_dma = IS_ENABLED(CONFIG_ZONE_DMA);
+	info->has_zone_dma32 = IS_ENABLED(CONFIG_ZONE_DMA32);
+	info->max_page_order = ALTDMA_MAX_PAGE_ORDER;
+}
+
+static gfp_t altdma_gfp(altdma_u32 flags)
+{
+	gfp_t gfp = (flags & ALTDMA_GFP_ATOMIC) ? GFP_ATOMIC : GFP_KERNEL;
+
+	if (flags & ALTDMA_GFP_ZERO)
+		gfp |= __GFP_ZERO;
+	return gfp;
+}
+
+void *altdma_plat_alloc(altdma_usize size, altdma_u32 gfp)
+{
+	return kmalloc(size, altdma_gfp(gfp));
+}
+
+void altdma_plat_free(void *ptr)
+{
+	kfree(ptr);
+}
+
+void altdma_plat_bug(const char *what)
+{
+	pr_crit("altdma: %s\n", what);
+	BUG();
+}
+
+static gfp_t altdma_zone_gfp(enum altdma_zone zone)
+{
+	switch (zone) {
+	case ALTDMA_ZONE_DMA:
+		return GFP_DMA;
+	case ALTDMA_ZONE_DMA32:
+		return GFP_DMA32;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The caller's zone modifiers are replaced by the core's choice. The core
+ * zeroes what it must itself, once it knows the pages are reachable.
+ */
+int altdma_plat_alloc_pages(struct altdma_plat_device *plat,
+			    altdma_u32 caller_gfp, enum altdma_zone zone,
+			    altdma_u32 order, altdma_phys_t *phys)
+{
+	struct device *dev = altdma_from_plat(plat)->dev;
+	gfp_t gfp = (__force gfp_t)caller_gfp;
+	struct page *page;
+
+	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
+		 __GFP_COMP);
+	page = alloc_pages_node(dev_to_node(dev), gfp | altdma_zone_gfp(zone),
+				order);
+	if (!page)
+		return -ENOMEM;
+	*phys = page_to_phys(page);
+	return 0;
+}
+
+void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order)
+{
+	__free_pages(altdma_phys_to_page(phys), order);
+}
+
+void *altdma_plat_phys_to_virt(altdma_phys_t phys)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+
+	if (!pfn_valid(pfn) || PageHighMem(pfn_to_page(pfn)))
+		return NULL;
+	return phys_to_virt(phys);
+}
+
+void altdma_plat_dev_limits(struct altdma_plat_device *plat,
+			    struct altdma_dev_limits *limits)
+{
+	struct device *dev = altdma_from_plat(plat)->dev;
+
+	limits->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
+	limits->coherent_mask = dev->coherent_dma_mask;
+	limits->bus_limit = dev->bus_dma_limit;
+	limits->min_align_mask = dma_get_min_align_mask(dev);
+	limits->segment_boundary = dma_get_seg_boundary(dev);
+	limits->max_segment_size = dma_get_max_seg_size(dev);
+}
+
+int altdma_plat_dev_range(struct altdma_plat_device *plat, altdma_u32 index,
+			  struct altdma_range *range)
+{
+	const struct bus_dma_region *map = altdma_from_plat(plat)->dev->dma_range_map;
+	altdma_u32 i;
+
+	if (!map)
+		return -ENXIO;
+	for (i = 0; i < index; i++)
+		if (!map[i].size)
+			return -ENXIO;
+	if (!map[index].size)
+		return -ENXIO;
+	range->cpu_start = map[index].cpu_start;
+	range->dma_start = map[index].dma_start;
+	range->size = map[index].size;
+	return 0;
+}
+
+static const char *const altdma_log_levels[] = {
+	[ALTDMA_LOG_ERR] = KERN_ERR,
+	[ALTDMA_LOG_WARN] = KERN_WARNING,
+	[ALTDMA_LOG_INFO] = KERN_INFO,
+	[ALTDMA_LOG_DEBUG] = KERN_DEBUG,
+};
+
+void altdma_plat_dev_log(struct altdma_plat_device *plat,
+			 enum altdma_log_level level, int ratelimited,
+			 const char *fmt, ...)
+{
+	struct altdma_attachment *att = altdma_from_plat(plat);
+	struct va_format vaf;
+	va_list args;
+
+	if (ratelimited && !__ratelimit(&att->ratelimit))
+		return;
+	if ((unsigned int)level >= ARRAY_SIZE(altdma_log_levels))
+		level = ALTDMA_LOG_ERR;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_printk(altdma_log_levels[level], att->dev, "altdma: %pV", &vaf);
+	va_end(args);
+}
+
+/* All core locks share one lockdep class: they never nest. */
+struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
+{
+	spinlock_t *lock = kmalloc(sizeof(*lock), altdma_gfp(gfp));
+
+	if (lock)
+		spin_lock_init(lock);
+	return (struct altdma_plat_lock *)lock;
+}
+
+void altdma_plat_lock_destroy(struct altdma_plat_lock *lock)
+{
+	kfree(lock);
+}
+
+unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
+	__acquires(lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave((spinlock_t *)lock, flags);
+	return flags;
+}
+
+void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags)
+	__releases(lock)
+{
+	spin_unlock_irqrestore((spinlock_t *)lock, flags);
+}
+
+struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)
+{
+	return altdma_to_plat_sg(sg_next(altdma_from_plat_sg(sg)));
+}
+
+altdma_phys_t altdma_plat_sg_phys(const struct altdma_plat_sg *sg)
+{
+	return sg_phys(altdma_from_plat_sg(sg));
+}
+
+altdma_u32 altdma_plat_sg_length(const struct altdma_plat_sg *sg)
+{
+	return altdma_from_plat_sg(sg)->length;
+}
+
+altdma_dma_t altdma_plat_sg_dma_address(const struct altdma_plat_sg *sg)
+{
+	return sg_dma_address(altdma_from_plat_sg(sg));
+}
+
+altdma_u32 altdma_plat_sg_dma_length(const struct altdma_plat_sg *sg)
+{
+	return sg_dma_len(altdma_from_plat_sg(sg));
+}
+
+void altdma_plat_sg_set_dma(struct altdma_plat_sg *sg, altdma_dma_t addr,
+			    altdma_u32 length)
+{
+	struct scatterlist *s = altdma_from_plat_sg(sg);
+
+	s->dma_address = addr;
+	sg_dma_len(s) = length;
+}
