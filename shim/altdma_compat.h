@@ -20,12 +20,16 @@
  * anyway would attach and silently do nothing.
  */
 #if !defined(CONFIG_DMA_OPS) && !defined(CONFIG_ARCH_HAS_DMA_OPS)
-#error "altdma needs CONFIG_DMA_OPS (<= 6.11) or CONFIG_ARCH_HAS_DMA_OPS: without it set_dma_ops() does nothing"
+#error "altdma needs CONFIG_DMA_OPS or CONFIG_ARCH_HAS_DMA_OPS"
 #endif
 
 #ifndef CONFIG_X86
 #error "altdma supports x86 only so far (zone layout, coherent DMA)"
 #endif
+
+/* The only place that compares kernel versions. */
+#define ALTDMA_KERNEL_SINCE(major, minor) \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(major, minor, 0))
 
 /* ZONE_DMA covers the first 16 MiB on x86 (zone_dma_bits is not exported). */
 #define ALTDMA_ZONE_DMA_BITS 24
@@ -33,14 +37,14 @@
 /* The largest order alloc_pages() accepts: MAX_ORDER became inclusive in 6.4. */
 #if defined(MAX_PAGE_ORDER)
 #define ALTDMA_MAX_PAGE_ORDER MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#elif ALTDMA_KERNEL_SINCE(6, 4)
 #define ALTDMA_MAX_PAGE_ORDER MAX_ORDER
 #else
 #define ALTDMA_MAX_PAGE_ORDER (MAX_ORDER - 1)
 #endif
 
 /* ->alloc_pages became ->alloc_pages_op when alloc_pages() became a macro. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#if ALTDMA_KERNEL_SINCE(6, 10)
 #define ALTDMA_OPS_ALLOC_PAGES alloc_pages_op
 #else
 #define ALTDMA_OPS_ALLOC_PAGES alloc_pages
@@ -50,7 +54,7 @@
  * 7.x maps by physical address: ->map_phys replaces ->map_page, and MMIO
  * (formerly ->map_resource) arrives there with DMA_ATTR_MMIO.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#if ALTDMA_KERNEL_SINCE(6, 19)
 #define ALTDMA_OPS_MAP_PHYS 1
 #else
 #define ALTDMA_OPS_MAP_PHYS 0
@@ -62,7 +66,7 @@
  */
 static inline void altdma_compat_reset_need_sync(struct device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0) && defined(CONFIG_DMA_NEED_SYNC)
+#if ALTDMA_KERNEL_SINCE(6, 11) && defined(CONFIG_DMA_NEED_SYNC)
 	dma_reset_need_sync(dev);
 #endif
 }
@@ -76,7 +80,7 @@ static inline bool altdma_compat_iommu_translated(struct device *dev)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && defined(CONFIG_IOMMU_DMA)
+#if ALTDMA_KERNEL_SINCE(6, 12) && defined(CONFIG_IOMMU_DMA)
 	if (dev->dma_iommu)
 		return true;
 #endif

@@ -18,8 +18,9 @@
 
 /**
  * struct altdma_attachment - one device altdma maps for
- * @ops: this device's copy of the ops table; dev->dma_ops points here, so
- *	 every callback finds its attachment with container_of()
+ * @ops: this device's copy of the ops table, written once before it is
+ *	 installed; dev->dma_ops points here, so every callback finds its
+ *	 attachment with container_of()
  * @dev: the device (a reference is held while attached)
  * @saved_ops: dev->dma_ops before attach, restored at detach
  * @core: the C++ core's state for this device
@@ -29,7 +30,7 @@
  * The platform ABI's struct altdma_plat_device is this structure.
  */
 struct altdma_attachment {
-	struct dma_map_ops ops;
+	const struct dma_map_ops ops;
 	struct device *dev;
 	const struct dma_map_ops *saved_ops;
 	struct altdma_core_device *core;

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "altdma.h"
 #include "altdma_compat.h"
@@ -65,7 +66,8 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 	att = kzalloc(sizeof(*att), GFP_KERNEL);
 	if (!att)
 		return ERR_PTR(-ENOMEM);
-	att->ops = altdma_ops_template;
+	/* Not yet visible to anyone: the only write to the const ops. */
+	memcpy((void *)&att->ops, &altdma_ops_template, sizeof(att->ops));
 	att->dev = dev;
 	ratelimit_state_init(&att->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);

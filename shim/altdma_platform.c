@@ -3,7 +3,6 @@
  * The kernel side of the altdma platform ABI (core/include/altdma/platform.h):
  * how the C++ core allocates, translates, logs and locks inside the kernel.
  */
-#include <linux/bug.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
@@ -65,10 +64,10 @@ void altdma_plat_free(void *ptr)
 	kfree(ptr);
 }
 
+/* The caller traps right after: this only gets the report out first. */
 void altdma_plat_bug(const char *what)
 {
-	pr_crit("altdma: %s\n", what);
-	BUG();
+	WARN(1, "altdma: %s\n", what);
 }
 
 static gfp_t altdma_zone_gfp(enum altdma_zone zone)
