@@ -2,14 +2,15 @@
 /*
  * Every kernel-version difference altdma depends on, in one place.
  *
- * Checked against 6.1 (Debian bookworm). The 6.12 and 7.x branches follow
- * the changes listed in the project's kernel notes; they are confirmed by
- * building and running the KUnit suites on those kernels.
+ * Checked against the Debian sources of 6.1, 6.12 and 7.2. The version at
+ * which each change happened between those is taken from upstream history;
+ * kernels between the three are not tested.
  */
 #ifndef _ALTDMA_COMPAT_H
 #define _ALTDMA_COMPAT_H
 
 #include <linux/cc_platform.h>
+#include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
 #include <linux/mmzone.h>
@@ -66,7 +67,7 @@
  */
 static inline void altdma_compat_reset_need_sync(struct device *dev)
 {
-#if ALTDMA_KERNEL_SINCE(6, 11) && defined(CONFIG_DMA_NEED_SYNC)
+#if ALTDMA_KERNEL_SINCE(6, 11)
 	dma_reset_need_sync(dev);
 #endif
 }
@@ -80,12 +81,31 @@ static inline bool altdma_compat_iommu_translated(struct device *dev)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 
-#if ALTDMA_KERNEL_SINCE(6, 12) && defined(CONFIG_IOMMU_DMA)
+#if ALTDMA_KERNEL_SINCE(7, 0)
+	if (dev_dma_iommu(dev))
+		return true;
+#elif ALTDMA_KERNEL_SINCE(6, 12) && defined(CONFIG_IOMMU_DMA)
 	if (dev->dma_iommu)
 		return true;
 #endif
 	return domain && domain->type != IOMMU_DOMAIN_IDENTITY &&
 	       domain->type != IOMMU_DOMAIN_BLOCKED;
+}
+
+/*
+ * Fills one dma_range_map entry (used by the KUnit suites to give a test
+ * device a DMA offset). The redundant ->offset field went away after 6.1.
+ */
+static inline void altdma_compat_set_dma_region(struct bus_dma_region *region,
+						phys_addr_t cpu_start,
+						dma_addr_t dma_start, u64 size)
+{
+	region->cpu_start = cpu_start;
+	region->dma_start = dma_start;
+	region->size = size;
+#if !ALTDMA_KERNEL_SINCE(6, 12)
+	region->offset = (u64)cpu_start - (u64)dma_start;
+#endif
 }
 
 static inline bool altdma_compat_memory_encrypted(void)

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for altdma's direct policy, driven through the kernel's real
+ * DMA API (dma_map_*, dma_alloc_*, dma_set_mask, ...) on a platform device
+ * that altdma is attached to. Where dma-direct is the reference, the test
+ * asks dma-direct itself: the same device without altdma attached.
+ */
+#include <kunit/test.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../shim/altdma.h"
+#include "../shim/altdma_compat.h"
+
+#define TEST_PATTERN 0x5a
+
+struct altdma_test {
+	struct platform_device *pdev;
+	struct device *dev;
+};
+
+static struct device *test_dev(struct kunit *test)
+{
+	return ((struct altdma_test *)test->priv)->dev;
+}
+
+static int altdma_test_init(struct kunit *test)
+{
+	struct altdma_test *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	ctx->pdev = platform_device_register_simple("altdma-kunit",
+						    PLATFORM_DEVID_AUTO,
+						    NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->pdev);
+	ctx->dev = &ctx->pdev->dev;
+	test->priv = ctx;
+
+	KUNIT_ASSERT_EQ(test, altdma_attach(ctx->dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(ctx->dev,
+							DMA_BIT_MASK(64)), 0);
+	return 0;
+}
+
+static void altdma_test_exit(struct kunit *test)
+{
+	struct altdma_test *ctx = test->priv;
+
+	if (!ctx || IS_ERR_OR_NULL(ctx->pdev))
+		return;
+	if (altdma_is_attached(ctx->dev))
+		KUNIT_EXPECT_EQ(test, altdma_detach(ctx->dev), 0);
+	platform_device_unregister(ctx->pdev);
+}
+
+static void altdma_test_map_single_is_phys(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	void *buf = kmalloc(256, GFP_KERNEL);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	dma = dma_map_single(dev, buf, 256, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(buf));
+	dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE);
+	kfree(buf);
+}
+
+static void altdma_test_map_page_crossing(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *pages = alloc_pages(GFP_KERNEL, 1);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	/* 200 bytes starting 96 bytes before the end of the first page. */
+	dma = dma_map_page(dev, pages, PAGE_SIZE - 96, 200, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma,
+			(dma_addr_t)(page_to_phys(pages) + PAGE_SIZE - 96));
+	dma_unmap_page(dev, dma, 200, DMA_FROM_DEVICE);
+	__free_pages(pages, 1);
+}
+
+static void altdma_test_map_sgtable(struct kunit *test)
+{
+	static const unsigned int lengths[] = { 512, PAGE_SIZE, 100, 3000 };
+	static const unsigned int offsets[] = { 0, 0, 4000, 64 };
+	struct device *dev = test_dev(test);
+	struct page *pages[ARRAY_SIZE(lengths)] = {};
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	int i, ret;
+
+	KUNIT_ASSERT_EQ(test, sg_alloc_table(&sgt, ARRAY_SIZE(lengths),
+					     GFP_KERNEL), 0);
+	for_each_sgtable_sg(&sgt, sg, i) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i])
+			break;
+		sg_set_page(sg, pages[i], min_t(unsigned int, lengths[i],
+						PAGE_SIZE - offsets[i]),
+			    offsets[i]);
+	}
+	KUNIT_ASSERT_EQ(test, i, (int)ARRAY_SIZE(lengths));
+
+	ret = dma_map_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, sgt.nents, sgt.orig_nents);
+	for_each_sgtable_dma_sg(&sgt, sg, i) {
+		KUNIT_EXPECT_EQ(test, sg_dma_address(sg),
+				(dma_addr_t)sg_phys(sg));
+		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), sg->length);
+	}
+	dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+
+	for (i = 0; i < ARRAY_SIZE(lengths); i++)
+		__free_page(pages[i]);
+	sg_free_table(&sgt);
+}
+
+/* An address in the q35 MMIO hole, never RAM (dma_map_resource insists). */
+#define TEST_MMIO_PHYS 0xfed00000ULL
+
+static void altdma_test_map_resource_identity(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_FALSE(test, pfn_valid(PHYS_PFN(TEST_MMIO_PHYS)));
+	dma = dma_map_resource(dev, TEST_MMIO_PHYS, 4096, DMA_BIDIRECTIONAL, 0);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)TEST_MMIO_PHYS);
+	dma_unmap_resource(dev, dma, 4096, DMA_BIDIRECTIONAL, 0);
+}
+
+static void altdma_test_syncs_keep_data(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct scatterlist sg;
+	u8 *buf = kmalloc(1024, GFP_KERNEL);
+	dma_addr_t dma;
+	int nents;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, TEST_PATTERN, 1024);
+	dma = dma_map_single(dev, buf, 512, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	dma_sync_single_for_cpu(dev, dma, 512, DMA_BIDIRECTIONAL);
+	dma_sync_single_for_device(dev, dma, 512, DMA_BIDIRECTIONAL);
+	dma_unmap_single(dev, dma, 512, DMA_BIDIRECTIONAL);
+
+	sg_init_one(&sg, buf + 512, 512);
+	nents = dma_map_sg(dev, &sg, 1, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_EQ(test, nents, 1);
+	dma_sync_sg_for_cpu(dev, &sg, 1, DMA_FROM_DEVICE);
+	dma_sync_sg_for_device(dev, &sg, 1, DMA_FROM_DEVICE);
+	dma_unmap_sg(dev, &sg, 1, DMA_FROM_DEVICE);
+
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, TEST_PATTERN, 1024));
+	kfree(buf);
+}
+
+/* A page whose physical address is above 4 GiB, or NULL if RAM has none. */
+static struct page *alloc_page_above_4g(struct page **spares, int nr_spares)
+{
+	struct page *page;
+	int i;
+
+	for (i = 0; i < nr_spares; i++) {
+		page = alloc_page(GFP_KERNEL);
+		if (!page)
+			return NULL;
+		if (page_to_phys(page) > DMA_BIT_MASK(32))
+			return page;
+		spares[i] = page;
+	}
+	return NULL;
+}
+
+static void altdma_test_unreachable_map_fails(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *spares[64] = {};
+	struct page *high;
+	struct scatterlist sg;
+	dma_addr_t dma;
+	int i;
+
+	high = alloc_page_above_4g(spares, ARRAY_SIZE(spares));
+	for (i = 0; i < ARRAY_SIZE(spares); i++)
+		if (spares[i])
+			__free_page(spares[i]);
+	if (!high)
+		kunit_skip(test, "no RAM above 4 GiB in this guest");
+
+	KUNIT_ASSERT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(32)), 0);
+	dma = dma_map_page(dev, high, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	KUNIT_EXPECT_TRUE(test, dma_mapping_error(dev, dma));
+
+	sg_init_table(&sg, 1);
+	sg_set_page(&sg, high, PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, dma_map_sg(dev, &sg, 1, DMA_TO_DEVICE), 0);
+
+	/* The same page is fine once the mask covers it. */
+	KUNIT_ASSERT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(64)), 0);
+	dma = dma_map_page(dev, high, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)page_to_phys(high));
+	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	__free_page(high);
+}
+
+/* dma_set_mask() answers exactly as dma-direct does for the same device. */
+static void altdma_test_mask_acceptance_matches_direct(struct kunit *test)
+{
+	static const unsigned int bits[] = { 12, 16, 20, 23, 24, 28, 30, 31,
+					     32, 36, 40, 48, 64 };
+	struct device *dev = test_dev(test);
+	int direct[ARRAY_SIZE(bits)];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	for (i = 0; i < ARRAY_SIZE(bits); i++)
+		direct[i] = dma_set_mask(dev, DMA_BIT_MASK(bits[i]));
+	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+
+	for (i = 0; i < ARRAY_SIZE(bits); i++)
+		KUNIT_EXPECT_EQ_MSG(test, dma_set_mask(dev, DMA_BIT_MASK(bits[i])),
+				    direct[i], "mask of %u bits", bits[i]);
+	/* Sanity of the oracle itself: 32 bits must work, 12 must not. */
+	KUNIT_EXPECT_EQ(test, direct[ARRAY_SIZE(bits) - 5], 0);
+	KUNIT_EXPECT_EQ(test, direct[0], -EIO);
+	KUNIT_EXPECT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+}
+
+static void altdma_test_required_mask_matches_direct(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	u64 direct, ours;
+
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	direct = dma_get_required_mask(dev);
+	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+	ours = dma_get_required_mask(dev);
+	KUNIT_EXPECT_EQ(test, ours, direct);
+	KUNIT_EXPECT_EQ(test, ours & (ours + 1), 0ULL);
+	KUNIT_EXPECT_GE(test, ours, (u64)DMA_BIT_MASK(32));
+}
+
+static void altdma_test_max_mapping_size(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(test_dev(test)), SIZE_MAX);
+}
+
+static void check_coherent(struct kunit *test, unsigned int mask_bits,
+			   size_t size, unsigned long attrs)
+{
+	struct device *dev = test_dev(test);
+	dma_addr_t dma;
+	void *cpu;
+
+	KUNIT_ASSERT_EQ(test, dma_set_coherent_mask(dev,
+						    DMA_BIT_MASK(mask_bits)), 0);
+	cpu = dma_alloc_attrs(dev, size, &dma, GFP_KERNEL, attrs);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, cpu, "%zu bytes under %u bits", size,
+				  mask_bits);
+	KUNIT_EXPECT_LE(test, (u64)dma + PAGE_ALIGN(size) - 1,
+			(u64)DMA_BIT_MASK(mask_bits));
+	if (attrs & DMA_ATTR_NO_KERNEL_MAPPING) {
+		/* The cookie is the first page, as with dma-direct. */
+		KUNIT_EXPECT_EQ(test, dma,
+				(dma_addr_t)page_to_phys((struct page *)cpu));
+	} else {
+		KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(cpu));
+		KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0, PAGE_ALIGN(size)));
+	}
+	dma_free_attrs(dev, size, cpu, dma, attrs);
+}
+
+static void altdma_test_coherent_alloc(struct kunit *test)
+{
+	check_coherent(test, 64, 3 * PAGE_SIZE + 1, 0);
+	check_coherent(test, 32, 64 * 1024, 0);
+	check_coherent(test, 24, 8 * 1024, 0);
+	check_coherent(test, 32, PAGE_SIZE, DMA_ATTR_NO_KERNEL_MAPPING);
+	KUNIT_EXPECT_EQ(test, dma_set_coherent_mask(test_dev(test),
+						    DMA_BIT_MASK(64)), 0);
+}
+
+static void altdma_test_alloc_pages(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	const size_t size = 2 * PAGE_SIZE;
+	struct page *page;
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_EQ(test, dma_set_coherent_mask(dev, DMA_BIT_MASK(32)), 0);
+	page = dma_alloc_pages(dev, size, &dma, DMA_BIDIRECTIONAL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)page_to_phys(page));
+	KUNIT_EXPECT_LE(test, (u64)dma + size - 1, (u64)DMA_BIT_MASK(32));
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(page), 0, size));
+	dma_free_pages(dev, size, page, dma, DMA_BIDIRECTIONAL);
+}
+
+static void altdma_test_get_sgtable(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	const size_t size = PAGE_SIZE + 10;
+	struct sg_table sgt;
+	dma_addr_t dma;
+	void *cpu;
+
+	cpu = dma_alloc_coherent(dev, size, &dma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cpu);
+	KUNIT_ASSERT_EQ(test, dma_get_sgtable(dev, &sgt, cpu, dma, size), 0);
+	KUNIT_EXPECT_EQ(test, sgt.orig_nents, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, sg_page(sgt.sgl), virt_to_page(cpu));
+	KUNIT_EXPECT_EQ(test, sgt.sgl->length, (unsigned int)PAGE_ALIGN(size));
+	sg_free_table(&sgt);
+	/* A real VMA needs a user process; the can-mmap answer is checked. */
+	KUNIT_EXPECT_TRUE(test, dma_can_mmap(dev));
+	dma_free_coherent(dev, size, cpu, dma);
+}
+
+/* 64 GiB above the CPU's view: every DMA address carries the offset. */
+#define TEST_DMA_OFFSET (64ULL << 30)
+
+static void altdma_test_range_map_offset(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct bus_dma_region *map;
+	struct sg_table sgt;
+	void *buf, *cpu;
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	map = kcalloc(2, sizeof(*map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	altdma_compat_set_dma_region(map, 0, TEST_DMA_OFFSET, 1ULL << 40);
+	dev->dma_range_map = map;
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+
+	buf = kmalloc(64, GFP_KERNEL);
+	if (buf) {
+		dma = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);
+		KUNIT_EXPECT_FALSE(test, dma_mapping_error(dev, dma));
+		KUNIT_EXPECT_EQ(test, dma,
+				(dma_addr_t)(virt_to_phys(buf) + TEST_DMA_OFFSET));
+		if (!dma_mapping_error(dev, dma))
+			dma_unmap_single(dev, dma, 64, DMA_TO_DEVICE);
+		kfree(buf);
+	}
+
+	cpu = dma_alloc_coherent(dev, PAGE_SIZE, &dma, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, cpu);
+	if (cpu) {
+		KUNIT_EXPECT_EQ(test, dma,
+				(dma_addr_t)(virt_to_phys(cpu) + TEST_DMA_OFFSET));
+		KUNIT_EXPECT_EQ(test, dma_get_sgtable(dev, &sgt, cpu, dma,
+						      PAGE_SIZE), 0);
+		KUNIT_EXPECT_PTR_EQ(test, sg_page(sgt.sgl), virt_to_page(cpu));
+		sg_free_table(&sgt);
+		dma_free_coherent(dev, PAGE_SIZE, cpu, dma);
+	}
+
+	KUNIT_EXPECT_EQ(test, altdma_detach(dev), 0);
+	dev->dma_range_map = NULL;
+	kfree(map);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+}
+
+static const struct dma_map_ops altdma_test_previous_ops;
+
+static void altdma_test_detach_restores_ops(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	const struct dma_map_ops *attached = get_dma_ops(dev);
+
+	KUNIT_EXPECT_NOT_NULL(test, attached);
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
+
+	/* Ops present before attach come back at detach. */
+	set_dma_ops(dev, &altdma_test_previous_ops);
+	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_EXPECT_PTR_NE(test, get_dma_ops(dev), &altdma_test_previous_ops);
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), &altdma_test_previous_ops);
+	set_dma_ops(dev, NULL);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+}
+
+static void altdma_test_attach_errors(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	const struct dma_map_ops *attached = get_dma_ops(dev);
+	struct altdma_config bad_policy = { .policy = 99 };
+	u64 *saved_mask;
+
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altdma_attach(NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), attached);
+
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_detach(dev), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad_policy), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+
+	saved_mask = dev->dma_mask;
+	dev->dma_mask = NULL;
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), -EINVAL);
+	dev->dma_mask = saved_mask;
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+}
+
+static struct kunit_case altdma_direct_cases[] = {
+	KUNIT_CASE(altdma_test_map_single_is_phys),
+	KUNIT_CASE(altdma_test_map_page_crossing),
+	KUNIT_CASE(altdma_test_map_sgtable),
+	KUNIT_CASE(altdma_test_map_resource_identity),
+	KUNIT_CASE(altdma_test_syncs_keep_data),
+	KUNIT_CASE(altdma_test_unreachable_map_fails),
+	KUNIT_CASE(altdma_test_mask_acceptance_matches_direct),
+	KUNIT_CASE(altdma_test_required_mask_matches_direct),
+	KUNIT_CASE(altdma_test_max_mapping_size),
+	KUNIT_CASE(altdma_test_coherent_alloc),
+	KUNIT_CASE(altdma_test_alloc_pages),
+	KUNIT_CASE(altdma_test_get_sgtable),
+	KUNIT_CASE(altdma_test_range_map_offset),
+	{}
+};
+
+static struct kunit_suite altdma_direct_suite = {
+	.name = "altdma_direct",
+	.init = altdma_test_init,
+	.exit = altdma_test_exit,
+	.test_cases = altdma_direct_cases,
+};
+
+static struct kunit_case altdma_attach_cases[] = {
+	KUNIT_CASE(altdma_test_detach_restores_ops),
+	KUNIT_CASE(altdma_test_attach_errors),
+	{}
+};
+
+static struct kunit_suite altdma_attach_suite = {
+	.name = "altdma_attach",
+	.init = altdma_test_init,
+	.exit = altdma_test_exit,
+	.test_cases = altdma_attach_cases,
+};
+
+kunit_test_suites(&altdma_direct_suite, &altdma_attach_suite);
+
+MODULE_DESCRIPTION("KUnit suites for altdma");
+MODULE_LICENSE("GPL");

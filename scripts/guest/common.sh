@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by every guest /init: mounts, result lines, the end marker.
+#
+# Results go to the console as KTAP-style lines the host's verdict counts:
+#   ALTDMA-RESULT ok <name>      ALTDMA-RESULT not ok <name> [reason]
+
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+exec > /dev/console 2>&1
+
+result() {
+	# result ok|fail NAME [REASON]
+	if [ "$1" = ok ]; then
+		echo "ALTDMA-RESULT ok $2"
+	else
+		echo "ALTDMA-RESULT not ok $2 ${3:-}"
+	fi
+}
+
+expect_success() {
+	# expect_success NAME COMMAND...
+	name=$1
+	shift
+	if "$@"; then result ok "$name"; else result fail "$name" "'$*' failed"; fi
+}
+
+expect_failure() {
+	name=$1
+	shift
+	if "$@"; then result fail "$name" "'$*' succeeded"; else result ok "$name"; fi
+}
+
+# Scans for leaks twice (kmemleak reports objects only after a grace period
+# and a second scan) and prints what it found for the host's verdict.
+report_leaks() {
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		echo scan > /sys/kernel/debug/kmemleak
+		sleep 6
+		echo scan > /sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak
+	fi
+	if [ -r /sys/kernel/debug/dma-api/error_count ]; then
+		echo "ALTDMA-DMA-API-ERRORS $(cat /sys/kernel/debug/dma-api/error_count)"
+		# Mappings still alive after every test module is gone are leaks.
+		sed 's/^/ALTDMA-DMA-API-LIVE /' /sys/kernel/debug/dma-api/dump
+	fi
+}
+
+finish() {
+	report_leaks
+	echo "ALTDMA-GUEST-END"
+	sync
+	reboot -f
+}

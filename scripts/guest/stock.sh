@@ -1,0 +1,8 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest /init for the stock distribution kernel (no KUnit): insmod path.
+. /lib/altdma/common.sh
+
+expect_success "insmod altdma" insmod /lib/altdma/altdma.ko
+. /lib/altdma/smoke-steps.sh
+finish
