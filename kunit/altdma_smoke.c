@@ -114,10 +114,16 @@ static int __init altdma_smoke_init(void)
 		platform_device_unregister(smoke_pdev);
 		return ret;
 	}
-	smoke_result(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32)) == 0,
-		     "dma_set_mask_and_coherent(32)");
 	smoke_result(dma_set_mask(dev, DMA_BIT_MASK(12)) == -EIO,
 		     "dma_set_mask(12) refused");
+	/*
+	 * Streaming buffers may sit anywhere in RAM: the direct policy does
+	 * not bounce, so the streaming mask must cover all of it.
+	 */
+	smoke_result(dma_set_mask(dev, DMA_BIT_MASK(64)) == 0,
+		     "dma_set_mask(64)");
+	smoke_result(dma_set_coherent_mask(dev, DMA_BIT_MASK(32)) == 0,
+		     "dma_set_coherent_mask(32)");
 	smoke_result(smoke_map_single(dev), "dma_map_single");
 	smoke_result(smoke_map_sg(dev), "dma_map_sg");
 	smoke_result(smoke_alloc_coherent(dev), "dma_alloc_coherent");

@@ -3,6 +3,7 @@
 # Shared helpers for altdma's scripts: cache location, Debian package
 # download through the machine's own mirror, logging.
 
+# shellcheck disable=SC2034 # the variables below are for the sourcing scripts
 ALTDMA_CACHE=${ALTDMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/altdma}
 ALTDMA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

@@ -25,8 +25,9 @@ while getopts "k:i:l:m:t:d:a:q:" opt; do
 	*) altdma_die "bad option" ;;
 	esac
 done
-[ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$log" ] ||
+if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-a CMDLINE] [-q QMP]"
+fi
 
 args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
@@ -34,7 +35,7 @@ args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot
 	-serial "file:$log" -monitor none)
 # A PCIe root port lets QMP device_del hot-unplug the disk.
 if [ -n "$disk" ]; then
-	args+=(-device pcie-root-port,id=rp1,chassis=1,slot=1
+	args+=(-device "pcie-root-port,id=rp1,chassis=1,slot=1"
 		-drive "file=$disk,if=none,id=nvm,format=raw"
 		-device "nvme,serial=altdma0001,drive=nvm,bus=rp1,id=nvme0")
 fi

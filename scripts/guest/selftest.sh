@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Harness self-test: the smoke module leaks one mapping on purpose. The
 # host expects the verdict on this log to FAIL.
+# shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
 insmod /lib/altdma/altdma.ko

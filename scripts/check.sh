@@ -1,0 +1,306 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: everything CI runs.  Each check counts as one test; the last
+# line of output is "N passed, N failed" and the exit status is non-zero if
+# anything failed.
+#
+#  0. dependencies (scripts/install-deps.sh; apt only when something is
+#     missing) - counted only if it fails
+#  i. host tests: make -C tests/host test, one test per GoogleTest case
+#     ("[       OK ] X.Y" / "[  FAILED  ] X.Y (...)"); a build failure or a
+#     failing exit status without a failed case counts as one failed test
+# ii. kernel build of altdma.ko (and the test modules of kunit/ that the
+#     kernel supports, ALTDMA_TEST_MODULES=y) against the stock Debian headers
+#     with W=1 and sparse (C=2), in a fresh copy of the tree (build/check/tree):
+#       - build: the module builds
+#       - warnings: no warning/error line (gcc, sparse, objtool, cc1plus,
+#         modpost) about our files (core/, shim/, nvme_demo/, kunit/)
+#       - guard: scripts/check-module.sh accepts the module
+#iii. tests/guard/run.sh: one test per PASS:/FAIL: line
+# iv. checkpatch.pl --strict on the C shim (one test per file), when
+#     checkpatch.pl can be found or extracted from Debian's linux-source-6.1
+#  v. shellcheck on the build scripts (one test per script), when installed
+# vi. in-kernel tests (scripts/kunit.sh) on each test kernel in
+#     $ALTDMA_KERNELS (default: 6.1 6.12 7.2), built once and cached: one test
+#     per KUnit case, guest result and log verdict (SKIP lines are counted
+#     as skipped, never as passed)
+#vii. the harness self-test: a deliberately leaked DMA mapping must fail the
+#     verdict
+#viii. the stock Debian kernel smoke test (scripts/stock-smoke.sh)
+#
+# Logs: build/check/ (ignored by git).  Environment: KDIR overrides the
+# stock headers directory.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+logdir=$root/build/check
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+passed=0
+failed=0
+skipped=0
+pass() {
+	echo "PASS: $1"
+	passed=$((passed + 1))
+}
+fail() {
+	echo "FAIL: $1${2:+ (log: ${2#"$root"/})}"
+	failed=$((failed + 1))
+}
+step_start=0
+step() {
+	step_start=$SECONDS
+	echo "=== $*"
+}
+step_done() {
+	echo "    ($((SECONDS - step_start)) s)"
+}
+skip() {
+	echo "SKIP: $1"
+	skipped=$((skipped + 1))
+}
+finish() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# run_verdicts NAME LOG COMMAND...: runs a script that prints verdict lines
+# (PASS:/FAIL:/SKIP:) and counts them; a non-zero exit without a FAIL line,
+# or no verdict line at all, is one failure.
+run_verdicts() {
+	local name=$1 log=$2 rc=0 n=0 line
+	shift 2
+	"$@" >"$log" 2>&1 || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"PASS: "*) pass "${line#PASS: }"; n=$((n + 1)) ;;
+		"FAIL: "*) fail "${line#FAIL: }"; n=$((n + 1)) ;;
+		"SKIP: "*) skip "${line#SKIP: }"; n=$((n + 1)) ;;
+		"    "*) echo "$line" ;;
+		esac
+	done <"$log"
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL: ' "$log"; then
+		fail "$name: exit status $rc without a FAIL line" "$log"
+		tail -n 15 "$log" | sed 's/^/    | /'
+	elif [ "$n" -eq 0 ]; then
+		fail "$name: no result" "$log"
+	fi
+}
+
+# --- 0. dependencies ---------------------------------------------------------
+step "dependencies (scripts/install-deps.sh)"
+if ! scripts/install-deps.sh >"$logdir/deps.log" 2>&1; then
+	tail -n 20 "$logdir/deps.log" | sed 's/^/    | /'
+	fail "dependencies installed" "$logdir/deps.log"
+fi
+grep '^altdma deps:' "$logdir/deps.log" | sed 's/^/    /'
+if [ -z "${KDIR:-}" ]; then
+	KDIR=$(scripts/install-deps.sh --print-kdir 2>/dev/null) || KDIR=
+fi
+export KDIR
+echo "    KDIR=${KDIR:-<none>}"
+step_done
+
+# --- i. host tests -------------------------------------------------------------
+step "host tests (make -C tests/host test)"
+log=$logdir/host-tests.log
+rc=0
+make -C tests/host test >"$log" 2>&1 || rc=$?
+ok_cases=$(sed -n 's/^\[       OK \] \([^ ]*\).*/\1/p' "$log")
+failed_cases=$(sed -n 's/^\[  FAILED  \] \([^ ]*\) (.*/\1/p' "$log")
+n_ok=$(grep -c . <<<"$ok_cases")
+n_failed=$(grep -c . <<<"$failed_cases")
+passed=$((passed + n_ok))
+while IFS= read -r t; do
+	[ -n "$t" ] && fail "host: $t" "$log"
+done <<<"$failed_cases"
+if [ "$rc" -ne 0 ] && [ "$n_failed" -eq 0 ]; then
+	if [ "$n_ok" -eq 0 ]; then
+		fail "host tests: build (make -C tests/host test exited $rc)" "$log"
+	else
+		fail "host tests: exit status $rc after $n_ok passing cases (sanitizer report?)" "$log"
+	fi
+	tail -n 20 "$log" | sed 's/^/    | /'
+elif [ "$rc" -eq 0 ] && [ "$n_ok" -eq 0 ]; then
+	fail "host tests: no test case ran" "$log"
+fi
+echo "    $n_ok GoogleTest cases passed, $n_failed failed"
+step_done
+
+# --- ii. kernel build -------------------------------------------------------------
+step "kernel build of altdma.ko (W=1 C=2, KDIR=$KDIR)"
+tree=$logdir/tree
+mkdir -p "$tree"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	# Tracked and untracked files, without ignored build outputs.
+	git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do
+			[ -e "$f" ] || continue
+			mkdir -p "$tree/$(dirname "$f")"
+			cp -p "$f" "$tree/$f"
+		done
+else
+	tar --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		-cf - . | (cd "$tree" && tar -xf -)
+fi
+log=$logdir/kbuild.log
+ko=$tree/altdma.ko
+if [ -n "$KDIR" ] && [ -f "$KDIR/Makefile" ]; then
+	if scripts/check-module.sh --kdir-only "$KDIR" >"$log" 2>&1 &&
+		make -C "$KDIR" M="$tree" W=1 C=2 CHECK=sparse ALTDMA_TEST_MODULES=y \
+			modules >>"$log" 2>&1 &&
+		[ -f "$ko" ]; then
+		pass "kernel build: altdma.ko (W=1, sparse)"
+	else
+		fail "kernel build: altdma.ko (W=1, sparse)" "$log"
+		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/    | /'
+	fi
+	# Diagnostics about our files: gcc/sparse/objtool "path:...: warning:",
+	# "cc1plus: warning:" (a C-only flag reached C++), modpost warnings
+	# about the module.
+	ours="($tree/)?(core|shim|nvme_demo|kunit)/[^ :]*"
+	grep -Ei "($ours.*(warning|error)[: ])|(^cc1plus: (warning|error))|(modpost: .*altdma)" \
+		"$log" >"$logdir/kbuild-warnings.log"
+	if [ -s "$logdir/kbuild-warnings.log" ]; then
+		fail "kernel build: no warnings from our files ($(wc -l <"$logdir/kbuild-warnings.log") lines)" \
+			"$logdir/kbuild-warnings.log"
+		head -n 20 "$logdir/kbuild-warnings.log" | sed "s|$tree/||; s/^/    | /"
+	else
+		pass "kernel build: no warnings from our files"
+	fi
+	if [ -f "$ko" ] && scripts/check-module.sh "$ko" "$KDIR" >"$logdir/guard.log" 2>&1; then
+		pass "kernel build: guard accepts altdma.ko"
+	else
+		fail "kernel build: guard accepts altdma.ko" "$logdir/guard.log"
+		sed 's/^/    | /' "$logdir/guard.log" 2>/dev/null | head -n 20
+	fi
+else
+	echo "no kernel build dir at KDIR='$KDIR'" >"$log"
+	fail "kernel build: altdma.ko (W=1, sparse)" "$log"
+	fail "kernel build: no warnings from our files" "$log"
+	fail "kernel build: guard accepts altdma.ko" "$log"
+fi
+step_done
+
+# --- iii. guard tests -------------------------------------------------------------
+step "guard tests (tests/guard/run.sh)"
+log=$logdir/guard-tests.log
+rc=0
+ALTDMA_GUARD_LOG_DIR=$logdir/guard tests/guard/run.sh >"$log" 2>&1 || rc=$?
+n=0
+while IFS= read -r line; do
+	case $line in
+	"PASS: "*) pass "guard: ${line#PASS: }"; n=$((n + 1)) ;;
+	"FAIL: "*) fail "guard: ${line#FAIL: }"; n=$((n + 1)) ;;
+	"    | "*) echo "$line" ;;
+	esac
+done <"$log"
+if [ "$rc" -ne 0 ] && ! grep -q '^FAIL: ' "$log"; then
+	fail "guard tests: exit status $rc without a FAIL line" "$log"
+elif [ "$n" -eq 0 ]; then
+	fail "guard tests: no result" "$log"
+fi
+step_done
+
+# --- iv. checkpatch on the shim -------------------------------------------------
+step "checkpatch.pl --strict (shim)"
+checkpatch_files=(shim/*.c shim/*.h)
+# Per-file exceptions, each with its reason.  altdma_compat.h is the one
+# place an out-of-tree module must compare kernel versions; checkpatch's
+# LINUX_VERSION_CODE advice is for in-tree code, and CONSTANT_COMPARISON
+# fires on the same line (LINUX_VERSION_CODE >= KERNEL_VERSION(...)).
+declare -A checkpatch_ignore=(
+	[shim/altdma_compat.h]="LINUX_VERSION_CODE,CONSTANT_COMPARISON"
+)
+cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/altdma/checkpatch-6.1
+checkpatch=
+if command -v checkpatch.pl >/dev/null 2>&1; then
+	checkpatch=$(command -v checkpatch.pl)
+elif [ -x "$KDIR/scripts/checkpatch.pl" ]; then
+	checkpatch=$KDIR/scripts/checkpatch.pl
+elif [ -f "$cache/checkpatch.pl" ]; then
+	checkpatch=$cache/checkpatch.pl
+elif [ -f /usr/src/linux-source-6.1.tar.xz ]; then
+	# Once: extract just the three files checkpatch needs.
+	echo "    extracting checkpatch.pl from /usr/src/linux-source-6.1.tar.xz into $cache"
+	tmp=$(mktemp -d)
+	if tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp" --occurrence=1 \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch \
+		>"$logdir/checkpatch-extract.log" 2>&1; then
+		mkdir -p "$cache"
+		cp "$tmp"/linux-source-6.1/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} "$cache/"
+		checkpatch=$cache/checkpatch.pl
+	fi
+	rm -rf "$tmp"
+fi
+if [ -z "$checkpatch" ]; then
+	echo "    skipped: no checkpatch.pl (install linux-source-6.1)"
+else
+	for f in "${checkpatch_files[@]}"; do
+		[ -f "$f" ] || continue
+		log=$logdir/checkpatch-$(basename "$f").log
+		ignore=${checkpatch_ignore[$f]:-}
+		if perl "$checkpatch" --no-tree --strict --terse --show-types \
+			${ignore:+--ignore "$ignore"} -f "$f" >"$log" 2>&1; then
+			pass "checkpatch --strict: $f"
+		else
+			fail "checkpatch --strict: $f" "$log"
+			grep -E '(ERROR|WARNING|CHECK):' "$log" | head -n 10 | sed 's/^/    | /'
+		fi
+	done
+fi
+step_done
+
+# --- v. shellcheck ----------------------------------------------------------------
+step "shellcheck (build scripts)"
+if command -v shellcheck >/dev/null 2>&1; then
+	for f in scripts/*.sh tests/guard/run.sh .ci/run; do
+		[ -f "$f" ] || continue
+		log=$logdir/shellcheck-$(basename "$f").log
+		if shellcheck -x "$f" >"$log" 2>&1; then
+			pass "shellcheck: $f"
+		else
+			fail "shellcheck: $f" "$log"
+			head -n 10 "$log" | sed 's/^/    | /'
+		fi
+	done
+	for f in scripts/guest/*.sh; do
+		log=$logdir/shellcheck-guest-$(basename "$f").log
+		if shellcheck -x -s sh "$f" >"$log" 2>&1; then
+			pass "shellcheck: $f"
+		else
+			fail "shellcheck: $f" "$log"
+			head -n 10 "$log" | sed 's/^/    | /'
+		fi
+	done
+else
+	echo "    skipped: shellcheck not installed"
+fi
+step_done
+
+# --- vi. in-kernel tests ----------------------------------------------------------
+for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2}; do
+	step "in-kernel tests on Linux $version (the test kernel is built once, then cached)"
+	run_verdicts "linux-$version" "$logdir/kunit-$version.log" scripts/kunit.sh "$version"
+	step_done
+done
+
+# --- vii. harness self-test -------------------------------------------------------
+selftest_kernel=${ALTDMA_KERNELS:-6.1}
+selftest_kernel=${selftest_kernel%% *}
+step "harness self-test on Linux $selftest_kernel (a leaked mapping must fail the verdict)"
+run_verdicts "selftest" "$logdir/selftest.log" scripts/kunit.sh "$selftest_kernel" --selftest
+step_done
+
+# --- viii. stock kernel -----------------------------------------------------------
+step "stock Debian kernel: insmod and smoke test in QEMU"
+run_verdicts "stock" "$logdir/stock.log" scripts/stock-smoke.sh
+step_done
+
+finish
