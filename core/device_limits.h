@@ -16,6 +16,11 @@ public:
 		altdma_plat_dev_limits(dev, &limits_);
 	}
 
+	// A device without a streaming mask (the platform reports 0) cannot
+	// stream at all: min_not_zero() alone would let the bus limit stand in
+	// for it. (A zero coherent mask keeps dma-direct's meaning.)
+	bool can_stream() const { return limits_.dma_mask != 0; }
+
 	// Highest DMA address a streaming mapping may touch.
 	altdma_u64 streaming_limit() const
 	{

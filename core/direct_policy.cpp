@@ -14,9 +14,14 @@ altdma_dma_t DirectPolicy::checked_mapping(const char *what,
 {
 	DeviceLimits limits(dev_);
 
-	if (dma_range_reachable(dma, size, limits.streaming_limit()))
+	if (limits.can_stream() &&
+	    dma_range_reachable(dma, size, limits.streaming_limit()))
 		return dma;
-	if (dma == ALTDMA_MAPPING_ERROR)
+	if (!limits.can_stream())
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "%s of phys %#llx+%zu failed: device has no DMA mask\n",
+				    what, phys, size);
+	else if (dma == ALTDMA_MAPPING_ERROR)
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "%s of phys %#llx+%zu failed: address has no DMA translation for this device\n",
 				    what, phys, size);
