@@ -7,8 +7,10 @@
 #
 # The kernel source comes from Debian's linux-source-<version> package. The
 # result is cached under $ALTDMA_CACHE/kernels/<version>-<key>, where the
-# key hashes the source package, the config fragments and this recipe, so a
-# changed fragment builds a new kernel and an unchanged one is reused.
+# key hashes the source package, the CONFIG_ lines of the fragments and this
+# recipe, so a changed option builds a new kernel while comments, order and
+# an unchanged configuration reuse the cached one. Superseded builds of the
+# same version are removed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,8 +22,8 @@ fragments=("$ALTDMA_ROOT/kunit/altdma.config" "$ALTDMA_ROOT/kunit/altdma-$versio
 recipe_version=1
 
 deb=$(altdma_fetch_deb "linux-source-$version" "$ALTDMA_CACHE/debs") || exit 1
-key=$( { basename "$deb"; cat "${fragments[@]}"; echo "recipe $recipe_version"; } |
-	sha256sum | cut -c1-16)
+key=$( { basename "$deb"; grep -h '^CONFIG_' "${fragments[@]}" | LC_ALL=C sort -u
+	echo "recipe $recipe_version"; } | sha256sum | cut -c1-16)
 out="$ALTDMA_CACHE/kernels/$version-$key"
 if [ -f "$out/.altdma-built" ]; then
 	printf '%s\n' "$out"
@@ -46,7 +48,9 @@ if [ ! -f "$src/.altdma-unpacked" ]; then
 	touch "$src/.altdma-unpacked"
 fi
 
-rm -rf "$out" && mkdir -p "$out"
+find "$ALTDMA_CACHE/kernels" -mindepth 1 -maxdepth 1 -type d -name "$version-*" \
+	! -name "$version-$key" -exec rm -rf {} +
+mkdir -p "$out"
 cat "${fragments[@]}" > "$out/altdma.fragment"
 altdma_log "configuring Linux $version in $out"
 make -s -C "$src" O="$out" KCONFIG_ALLCONFIG="$out/altdma.fragment" allnoconfig >&2
