@@ -66,6 +66,12 @@ void altdma_core_destroy(struct altdma_core_device *core)
 	altdma::destroy_object(core);
 }
 
+void altdma_core_get_stats(struct altdma_core_device *core,
+			   struct altdma_core_stats *stats)
+{
+	core->device.read_stats(stats);
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "device.h"
 
+#include "bounce_policy.h"
 #include "direct_policy.h"
 #include "object.h"
+#include "policy_config.h"
 #include "util.h"
 
 namespace altdma {
@@ -14,19 +16,31 @@ Device::~Device()
 
 Status Device::init(const struct altdma_core_config &config)
 {
-	if (config.policy >= ALTDMA_POLICY_COUNT) {
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "unknown DMA policy %u\n", config.policy);
-		return Status::kInvalid;
-	}
+	Result<PolicyConfig> checked = check_policy_config(plat_, config);
+	if (!checked.ok())
+		return checked.status();
 
 	Status status = ranges_.init(plat_, ALTDMA_GFP_KERNEL);
 	if (status != Status::kOk)
 		return status;
 
-	policy_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
-					      ranges_);
-	return policy_ ? Status::kOk : Status::kNoMemory;
+	if (checked.value().policy == ALTDMA_POLICY_DIRECT) {
+		policy_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
+						      ranges_);
+		return policy_ ? Status::kOk : Status::kNoMemory;
+	}
+	auto *bounce = create_object<BouncePolicy>(ALTDMA_GFP_KERNEL, plat_,
+						   ranges_, checked.value());
+	if (!bounce)
+		return Status::kNoMemory;
+	policy_ = bounce;
+	return bounce->init();
+}
+
+void Device::read_stats(struct altdma_core_stats *stats)
+{
+	__builtin_memset(stats, 0, sizeof(*stats));
+	policy_->read_stats(stats);
 }
 
 int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,

@@ -29,6 +29,7 @@ public:
 	Status init(const struct altdma_core_config &config);
 
 	MappingPolicy &policy() { return *policy_; }
+	void read_stats(struct altdma_core_stats *stats);
 
 	// Returns @nents, or the negated errno after unmapping what was mapped.
 	int map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,

@@ -6,6 +6,16 @@
 
 namespace altdma {
 
+altdma_u64 DirectPolicy::streaming_limit(const DeviceLimits &limits) const
+{
+	return min_u64(limits.streaming_limit(), cap_);
+}
+
+altdma_u64 DirectPolicy::coherent_limit(const DeviceLimits &limits) const
+{
+	return min_u64(limits.coherent_limit(), cap_);
+}
+
 // dma_capable() and its failure report. Unlike dma-direct this neither WARNs
 // nor reports only once: the message is rate limited per device.
 altdma_dma_t DirectPolicy::checked_mapping(const char *what,
@@ -15,7 +25,7 @@ altdma_dma_t DirectPolicy::checked_mapping(const char *what,
 	DeviceLimits limits(dev_);
 
 	if (limits.can_stream() &&
-	    dma_range_reachable(dma, size, limits.streaming_limit()))
+	    dma_range_reachable(dma, size, streaming_limit(limits)))
 		return dma;
 	if (!limits.can_stream())
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
@@ -27,10 +37,10 @@ altdma_dma_t DirectPolicy::checked_mapping(const char *what,
 				    what, phys, size);
 	else
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-				    "%s of phys %#llx+%zu failed: DMA address %#llx not reachable (mask %#llx, bus limit %#llx)\n",
+				    "%s of phys %#llx+%zu failed: DMA address %#llx not reachable (mask %#llx, bus limit %#llx, emulated limit %#llx)\n",
 				    what, phys, size, dma,
 				    limits.raw().dma_mask,
-				    limits.raw().bus_limit);
+				    limits.raw().bus_limit, cap_);
 	return ALTDMA_MAPPING_ERROR;
 }
 
@@ -76,7 +86,7 @@ Result<CoherentBlock> DirectPolicy::alloc(altdma_usize size,
 	altdma_u64 aligned = page_align(size);
 	DeviceLimits limits(dev_);
 	Result<CoherentBlock> block =
-		pages_.allocate(aligned, limits.coherent_limit(), caller_gfp);
+		pages_.allocate(aligned, coherent_limit(limits), caller_gfp);
 	if (!block.ok())
 		return block;
 
@@ -130,7 +140,10 @@ altdma_u64 DirectPolicy::required_mask()
 	altdma_plat_get_info(&info);
 	altdma_phys_t last_page =
 		info.max_pfn ? (info.max_pfn - 1) << ALTDMA_PAGE_SHIFT : 0;
-	return bit_mask(fls64(ranges_.phys_to_dma(last_page)));
+	altdma_u64 required = bit_mask(fls64(ranges_.phys_to_dma(last_page)));
+
+	// A device narrowed to the cap never needs more than the cap.
+	return required > cap_ ? cap_ : required;
 }
 
 altdma_usize DirectPolicy::max_mapping_size()

@@ -8,6 +8,7 @@
 
 #include <altdma/platform.h>
 
+#include "device_limits.h"
 #include "dma_range_map.h"
 #include "mapping_policy.h"
 #include "reachable_pages.h"
@@ -16,10 +17,22 @@ namespace altdma {
 
 class DirectPolicy final : public MappingPolicy {
 public:
-	DirectPolicy(struct altdma_plat_device *dev, const DmaRangeMap &ranges)
-		: dev_(dev), ranges_(ranges), pages_(dev, ranges)
+	// @cap: the highest DMA address the device may use whatever its masks
+	// say (an emulated narrow mask); kU64Max for none.
+	DirectPolicy(struct altdma_plat_device *dev, const DmaRangeMap &ranges,
+		     altdma_u64 cap = ~0ULL)
+		: dev_(dev), ranges_(ranges), pages_(dev, ranges), cap_(cap)
 	{
 	}
+
+	altdma_dma_t translate(altdma_phys_t phys) const
+	{
+		return ranges_.phys_to_dma(phys);
+	}
+
+	// The limits every check uses: the device's, under the cap.
+	altdma_u64 streaming_limit(const DeviceLimits &limits) const;
+	altdma_u64 coherent_limit(const DeviceLimits &limits) const;
 
 	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
 			      enum altdma_dir dir,
@@ -50,6 +63,7 @@ private:
 	struct altdma_plat_device *dev_;
 	const DmaRangeMap &ranges_;
 	ReachablePages pages_;
+	altdma_u64 cap_;
 };
 
 } // namespace altdma

@@ -5,6 +5,7 @@
 #ifndef ALTDMA_CORE_MAPPING_POLICY_H
 #define ALTDMA_CORE_MAPPING_POLICY_H
 
+#include <altdma/core_api.h>
 #include <altdma/platform.h>
 
 #include "status.h"
@@ -48,6 +49,8 @@ public:
 	virtual bool dma_supported(altdma_u64 mask) = 0;
 	virtual altdma_u64 required_mask() = 0;
 	virtual altdma_usize max_mapping_size() = 0;
+	// Fills what this policy counts; *stats arrives zeroed.
+	virtual void read_stats(struct altdma_core_stats *) {}
 };
 
 } // namespace altdma

@@ -33,7 +33,7 @@ fi
 log="$work/console.log"
 rm -f "$log"
 "$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$kdir/arch/x86/boot/bzImage" \
-	-i "$work/initramfs.cpio" -l "$log" -m 6G -t 900 -a "kunit.enable=1" || true
+	-i "$work/initramfs.cpio" -l "$log" -m 6G -t 900 -a "kunit.enable=1 kunit.autorun=1" || true
 
 if [ "$mode" = --selftest ]; then
 	verdict=$("$ALTDMA_ROOT/scripts/verdict.sh" "$label" "$log" || true)

@@ -10,24 +10,77 @@
 #ifndef _ALTDMA_H
 #define _ALTDMA_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct device;
 
 enum altdma_policy {
 	ALTDMA_DIRECT = 0,	/* dma-direct equivalent */
+	ALTDMA_BOUNCE = 1,	/* bounce what the device cannot reach */
 };
+
+/* Bounce policy flags. */
+#define ALTDMA_FORCE_BOUNCE BIT(0)		/* bounce every streaming map */
+#define ALTDMA_GUARD_BYTES BIT(1)		/* red zones around bounce slots */
+#define ALTDMA_COHERENT_FROM_POOL BIT(2)	/* coherent memory from the pool */
 
 /**
  * struct altdma_config - how altdma maps for one device
  * @policy: the mapping policy, an &enum altdma_policy value
+ * @flags: ALTDMA_FORCE_BOUNCE, ALTDMA_GUARD_BYTES, ALTDMA_COHERENT_FROM_POOL
+ * @emulated_mask_bits: bounce policy: behave as if the device reached only
+ *	[0, 2^bits) (12 to 63; 0 for the real masks only)
+ * @guard_size: red-zone bytes on each side of a bounce mapping (0: 64)
+ * @pool_size: bounce pool bytes (0: 4 MiB; at most 1 GiB)
+ * @max_mapping_size: largest bounced mapping (0: 256 KiB; at most the
+ *	pool's contiguous pieces, 4 MiB on x86)
+ *
+ * Zero fields take their defaults; the direct policy takes none of the
+ * bounce settings.
  */
 struct altdma_config {
 	u32 policy;
+	u32 flags;
+	u32 emulated_mask_bits;
+	u32 guard_size;
+	u64 pool_size;
+	u64 max_mapping_size;
+};
+
+/**
+ * struct altdma_stats - what altdma counted for one device
+ * @pool_size: bounce pool bytes
+ * @pool_used: bytes of the pool in use now
+ * @pool_high_water: most bytes ever in use at once
+ * @pool_largest_free: the largest free run in any area
+ * @bounced_maps: bounced mappings by &enum dma_data_direction
+ * @bounced_bytes: bounced bytes by &enum dma_data_direction
+ * @outstanding_bounces: bounced mappings not yet unmapped
+ * @fail_too_large: maps refused as larger than the mapping limit
+ * @fail_fragmented: maps refused with enough free space but no fitting run
+ * @fail_exhausted: maps refused for lack of free space
+ * @fail_unreachable: bounce buffers the device's current mask cannot reach
+ * @guard_violations: red zones found overwritten
+ */
+struct altdma_stats {
+	u64 pool_size;
+	u64 pool_used;
+	u64 pool_high_water;
+	u64 pool_largest_free;
+	u64 bounced_maps[4];
+	u64 bounced_bytes[4];
+	u64 outstanding_bounces;
+	u64 fail_too_large;
+	u64 fail_fragmented;
+	u64 fail_exhausted;
+	u64 fail_unreachable;
+	u64 guard_violations;
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);
 int altdma_detach(struct device *dev);
 bool altdma_is_attached(struct device *dev);
+int altdma_get_stats(struct device *dev, struct altdma_stats *stats);
 
 #endif /* _ALTDMA_H */

@@ -13,6 +13,8 @@
 #include <linux/ratelimit.h>
 #include <linux/scatterlist.h>
 
+#include "altdma.h"
+
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
@@ -25,6 +27,8 @@
  * @saved_ops: dev->dma_ops before attach, restored at detach
  * @core: the C++ core's state for this device
  * @ratelimit: rate limit of this device's rate-limited messages
+ * @config: the configuration it was attached with
+ * @debugfs: its directory under /sys/kernel/debug/altdma
  * @node: entry in the list of attachments
  *
  * The platform ABI's struct altdma_plat_device is this structure.
@@ -35,10 +39,19 @@ struct altdma_attachment {
 	const struct dma_map_ops *saved_ops;
 	struct altdma_core_device *core;
 	struct ratelimit_state ratelimit;
+	struct altdma_config config;
+	struct dentry *debugfs;
 	struct list_head node;
 };
 
 extern const struct dma_map_ops altdma_ops_template;
+
+const char *altdma_policy_name(u32 policy);
+
+void altdma_debugfs_init(void);
+void altdma_debugfs_exit(void);
+void altdma_debugfs_add(struct altdma_attachment *att);
+void altdma_debugfs_remove(struct altdma_attachment *att);
 
 static inline struct altdma_attachment *
 altdma_attachment_of(struct device *dev)

@@ -21,6 +21,14 @@
 #include "altdma_compat.h"
 #include "altdma_internal.h"
 
+static_assert(ALTDMA_FORCE_BOUNCE == ALTDMA_BOUNCE_FORCE);
+static_assert(ALTDMA_GUARD_BYTES == ALTDMA_BOUNCE_GUARD_BYTES);
+static_assert(ALTDMA_COHERENT_FROM_POOL == ALTDMA_BOUNCE_COHERENT_FROM_POOL);
+static_assert((int)ALTDMA_BOUNCE == ALTDMA_POLICY_BOUNCE);
+static_assert(sizeof(struct altdma_stats) == sizeof(struct altdma_core_stats));
+static_assert(offsetof(struct altdma_stats, guard_violations) ==
+	      offsetof(struct altdma_core_stats, guard_violations));
+
 static LIST_HEAD(altdma_attachments);
 static DEFINE_MUTEX(altdma_attach_lock);
 
@@ -59,7 +67,14 @@ static int altdma_check_device(struct device *dev)
 static struct altdma_attachment *altdma_create(struct device *dev,
 					       const struct altdma_config *cfg)
 {
-	struct altdma_core_config core_config = { .policy = cfg->policy };
+	struct altdma_core_config core_config = {
+		.policy = cfg->policy,
+		.flags = cfg->flags,
+		.emulated_mask_bits = cfg->emulated_mask_bits,
+		.guard_size = cfg->guard_size,
+		.pool_size = cfg->pool_size,
+		.max_mapping_size = cfg->max_mapping_size,
+	};
 	struct altdma_attachment *att;
 	int ret;
 
@@ -71,6 +86,7 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 	att->dev = dev;
 	ratelimit_state_init(&att->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
+	att->config = *cfg;
 	ret = altdma_core_create(altdma_to_plat(att), &core_config, &att->core);
 	if (ret) {
 		kfree(att);
@@ -81,6 +97,7 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 
 static void altdma_destroy(struct altdma_attachment *att)
 {
+	altdma_debugfs_remove(att);
 	altdma_core_destroy(att->core);
 	kfree(att);
 }
@@ -146,7 +163,9 @@ int altdma_attach(struct device *dev, const struct altdma_config *config)
 	get_device(dev);
 	__module_get(THIS_MODULE);
 	list_add(&att->node, &altdma_attachments);
-	dev_info(dev, "altdma: attached\n");
+	altdma_debugfs_add(att);
+	dev_info(dev, "altdma: attached (%s policy)\n",
+		 altdma_policy_name(att->config.policy));
 unlock:
 	mutex_unlock(&altdma_attach_lock);
 	return ret;
@@ -214,14 +233,48 @@ bool altdma_is_attached(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(altdma_is_attached);
 
+/**
+ * altdma_get_stats - what altdma counted for an attached device
+ * @dev: the device
+ * @stats: filled on success
+ *
+ * Context: process context; takes a mutex.
+ * Return: 0, or -EINVAL if @dev is not attached.
+ */
+int altdma_get_stats(struct device *dev, struct altdma_stats *stats)
+{
+	struct altdma_core_stats core_stats;
+	struct altdma_attachment *att;
+	int ret = 0;
+
+	mutex_lock(&altdma_attach_lock);
+	att = dev ? altdma_find(dev) : NULL;
+	if (att)
+		altdma_core_get_stats(att->core, &core_stats);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&altdma_attach_lock);
+	if (!ret)
+		memcpy(stats, &core_stats, sizeof(*stats));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(altdma_get_stats);
+
+const char *altdma_policy_name(u32 policy)
+{
+	return policy == ALTDMA_BOUNCE ? "bounce" : "direct";
+}
+
 static int __init altdma_init(void)
 {
+	altdma_debugfs_init();
 	pr_info("loaded\n");
 	return 0;
 }
 
 static void __exit altdma_exit(void)
 {
+	altdma_debugfs_exit();
 	pr_info("unloaded\n");
 }
 

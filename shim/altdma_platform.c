@@ -12,6 +12,7 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 
 #include "altdma_compat.h"
@@ -107,6 +108,25 @@ int altdma_plat_alloc_pages(struct altdma_plat_device *plat,
 void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order)
 {
 	__free_pages(altdma_phys_to_page(phys), order);
+}
+
+altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp)
+{
+	gfp_t flags = altdma_gfp(gfp);
+
+	if (gfp & ALTDMA_GFP_NOWARN)
+		flags |= __GFP_NOWARN | __GFP_NORETRY;
+	return (__force altdma_u32)flags;
+}
+
+altdma_u32 altdma_plat_cpu_id(void)
+{
+	return raw_smp_processor_id();
+}
+
+altdma_u32 altdma_plat_nr_cpus(void)
+{
+	return num_possible_cpus();
 }
 
 void *altdma_plat_phys_to_virt(altdma_phys_t phys)

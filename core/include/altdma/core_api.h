@@ -22,11 +22,48 @@ extern "C" {
 
 enum altdma_policy_kind {
 	ALTDMA_POLICY_DIRECT = 0,	/* dma-direct equivalent */
+	ALTDMA_POLICY_BOUNCE = 1,	/* bounce what the device cannot reach */
 	ALTDMA_POLICY_COUNT,
 };
 
+/* Bounce policy flags. */
+#define ALTDMA_BOUNCE_FORCE (1u << 0)		/* bounce every streaming map */
+#define ALTDMA_BOUNCE_GUARD_BYTES (1u << 1)	/* red zones around slots */
+#define ALTDMA_BOUNCE_COHERENT_FROM_POOL (1u << 2)
+
+#define ALTDMA_BOUNCE_DEFAULT_POOL_SIZE (4ULL << 20)
+#define ALTDMA_BOUNCE_MAX_POOL_SIZE (1ULL << 30)
+#define ALTDMA_BOUNCE_DEFAULT_MAX_MAPPING (256ULL << 10)
+#define ALTDMA_BOUNCE_DEFAULT_GUARD_SIZE 64u
+
+/*
+ * Zero fields take their defaults. emulated_mask_bits (bounce policy, 12 to
+ * 63, 0 for none) makes the device behave as if it reached only
+ * [0, 1 << bits); max_mapping_size is capped by the pool's contiguous areas.
+ */
 struct altdma_core_config {
 	altdma_u32 policy;		/* enum altdma_policy_kind */
+	altdma_u32 flags;		/* ALTDMA_BOUNCE_* */
+	altdma_u32 emulated_mask_bits;
+	altdma_u32 guard_size;		/* bytes on each side of a mapping */
+	altdma_u64 pool_size;
+	altdma_u64 max_mapping_size;
+};
+
+/* Per-device counters, a consistent snapshot per area. */
+struct altdma_core_stats {
+	altdma_u64 pool_size;
+	altdma_u64 pool_used;
+	altdma_u64 pool_high_water;
+	altdma_u64 pool_largest_free;
+	altdma_u64 bounced_maps[4];	/* by enum altdma_dir */
+	altdma_u64 bounced_bytes[4];
+	altdma_u64 outstanding_bounces;
+	altdma_u64 fail_too_large;
+	altdma_u64 fail_fragmented;
+	altdma_u64 fail_exhausted;
+	altdma_u64 fail_unreachable;
+	altdma_u64 guard_violations;
 };
 
 struct altdma_core_device;
@@ -41,6 +78,10 @@ int altdma_core_create(struct altdma_plat_device *dev,
 		       const struct altdma_core_config *config,
 		       struct altdma_core_device **out);
 void altdma_core_destroy(struct altdma_core_device *core);
+
+/* Zeroes *@stats, then fills what the device's policy counts. */
+void altdma_core_get_stats(struct altdma_core_device *core,
+			   struct altdma_core_stats *stats);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,

@@ -77,6 +77,7 @@ enum altdma_dir {
 #define ALTDMA_GFP_KERNEL 0u		/* may sleep */
 #define ALTDMA_GFP_ATOMIC (1u << 0)	/* must not sleep */
 #define ALTDMA_GFP_ZERO (1u << 1)
+#define ALTDMA_GFP_NOWARN (1u << 2)	/* failure is expected and handled */
 
 /* Memory zone a page allocation is restricted to. */
 enum altdma_zone {
@@ -150,6 +151,8 @@ int altdma_plat_alloc_pages(struct altdma_plat_device *dev,
 			    altdma_u32 caller_gfp, enum altdma_zone zone,
 			    altdma_u32 order, altdma_phys_t *phys);
 void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order);
+/* The caller_gfp to pass for pages the core allocates for itself. */
+altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp);
 
 /* Kernel virtual address of RAM at @phys (NULL if not direct-mapped RAM). */
 void *altdma_plat_phys_to_virt(altdma_phys_t phys);
@@ -176,6 +179,10 @@ void altdma_plat_lock_destroy(struct altdma_plat_lock *lock);
 /* Returns the saved interrupt state for altdma_plat_unlock(). */
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock);
 void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags);
+
+/* The CPU running the caller (may change right after), and how many exist. */
+altdma_u32 altdma_plat_cpu_id(void);
+altdma_u32 altdma_plat_nr_cpus(void);
 
 /* Scatterlist access. Entries are walked with sg_next semantics. */
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg);

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+// One physically contiguous piece of a bounce pool: 2 KiB slots, its own
+// lock, and the record of every mapping that lives in it.
+//
+// Placement rules (swiotlb's contract): the bounce address keeps the
+// original's bits under min_align_mask and its offset within a slot,
+// the run of slots starts on alloc_align_mask, and the data never crosses
+// a segment boundary. With red zones, guard bytes on both sides of the data
+// stay inside the run.
+#ifndef ALTDMA_CORE_BOUNCE_AREA_H
+#define ALTDMA_CORE_BOUNCE_AREA_H
+
+#include <altdma/platform.h>
+
+#include "spin_lock.h"
+#include "status.h"
+
+namespace altdma {
+
+struct BounceRequest {
+	altdma_phys_t orig;		// first byte of the original buffer
+	altdma_u64 size;
+	enum altdma_dir dir;
+	altdma_u64 min_align_mask;
+	altdma_u64 alloc_align_mask;
+	altdma_u64 segment_boundary;	// dma_get_seg_boundary()
+	altdma_u32 guard;		// red-zone bytes on each side
+};
+
+// A live mapping as the area recorded it.
+struct BounceMapping {
+	altdma_phys_t orig;
+	altdma_u64 size;
+	altdma_phys_t bounce;		// where the data lives in the area
+	altdma_phys_t run_start;	// first byte of its slot run
+	altdma_u64 run_bytes;
+	enum altdma_dir dir;
+};
+
+enum class BounceFailure {
+	kNone,
+	kFragmented,	// enough free slots, but no run that fits
+	kExhausted,	// not enough free slots
+};
+
+class BounceArea {
+public:
+	static constexpr unsigned int kSlotShift = 11;
+	static constexpr altdma_u64 kSlotSize = 1ULL << kSlotShift;
+
+	constexpr BounceArea() = default;
+	~BounceArea();
+	BounceArea(const BounceArea &) = delete;
+	BounceArea &operator=(const BounceArea &) = delete;
+
+	// @phys and @dma describe the same @size bytes (a multiple of the
+	// slot size); the memory itself belongs to the caller.
+	Status init(altdma_phys_t phys, altdma_dma_t dma, altdma_u64 size,
+		    altdma_u32 gfp);
+
+	// Reserves a run for @req and records the mapping; copies nothing.
+	Result<BounceMapping> reserve(const BounceRequest &req,
+				      BounceFailure *why);
+	// The mapping whose data contains @phys, if any.
+	Result<BounceMapping> lookup(altdma_phys_t phys);
+	// Frees the run of the mapping whose data starts at @bounce.
+	void release(altdma_phys_t bounce);
+
+	bool contains_phys(altdma_phys_t phys) const
+	{
+		return phys >= phys_ && phys - phys_ < size_;
+	}
+	altdma_phys_t phys() const { return phys_; }
+	altdma_dma_t dma() const { return dma_; }
+	altdma_u64 size() const { return size_; }
+
+	struct Usage {
+		altdma_u64 used_bytes;
+		altdma_u64 largest_free_bytes;
+	};
+	Usage usage();
+
+private:
+	static constexpr altdma_u32 kFreeSlot = ~0u;
+
+	struct Record {
+		altdma_phys_t orig;
+		altdma_u64 size;
+		altdma_u32 lead;	// bytes from run start to the data
+		altdma_u32 run_slots;
+		enum altdma_dir dir;
+	};
+
+	bool run_is_free(altdma_u32 first, altdma_u32 count,
+			 altdma_u32 *busy) const;
+	bool place(const BounceRequest &req, altdma_u64 bounce_offset,
+		   altdma_u32 *first, altdma_u32 *count) const;
+	altdma_u32 largest_free_run() const;
+	BounceMapping mapping_at(altdma_u32 head) const;
+
+	SpinLock lock_;
+	altdma_phys_t phys_ = 0;
+	altdma_dma_t dma_ = 0;
+	altdma_u64 size_ = 0;
+	altdma_u32 nr_slots_ = 0;
+	altdma_u32 used_slots_ = 0;
+	altdma_u32 next_ = 0;		// where the next search starts
+	altdma_u32 *heads_ = nullptr;	// per slot: its run's first slot
+	Record *records_ = nullptr;	// per run's first slot
+};
+
+} // namespace altdma
+
+#endif

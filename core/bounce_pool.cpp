@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "bounce_pool.h"
+
+#include "object.h"
+#include "util.h"
+
+namespace altdma {
+
+namespace {
+
+constexpr altdma_u8 kGuardByte = 0xbd;
+
+constexpr altdma_u64 round_up_pow2(altdma_u64 value)
+{
+	return value <= 1 ? 1 : 1ULL << fls64(value - 1);
+}
+
+bool copies_to_cpu(enum altdma_dir dir)
+{
+	return dir == ALTDMA_FROM_DEVICE || dir == ALTDMA_BIDIRECTIONAL;
+}
+
+bool copies_to_device(enum altdma_dir dir)
+{
+	return dir == ALTDMA_TO_DEVICE || dir == ALTDMA_BIDIRECTIONAL;
+}
+
+altdma_u32 dir_index(enum altdma_dir dir)
+{
+	return static_cast<altdma_u32>(dir) & 3;
+}
+
+} // namespace
+
+BouncePool::~BouncePool()
+{
+	for (altdma_u32 i = 0; i < nr_areas_; i++)
+		areas_[i].~BounceArea();
+	altdma_plat_free(areas_);
+	for (altdma_u32 i = 0; i < nr_chunks_; i++)
+		pages_.release(chunks_[i].dma, chunks_[i].size);
+	altdma_plat_free(chunks_);
+}
+
+Status BouncePool::init(const BouncePoolConfig &config)
+{
+	struct altdma_plat_info info;
+
+	altdma_plat_get_info(&info);
+	config_ = config;
+	altdma_u64 largest_block = ALTDMA_PAGE_SIZE << info.max_page_order;
+	altdma_u64 min_area = page_align(config.max_mapping + 2ULL * config.guard +
+					 BounceArea::kSlotSize);
+	chunk_size_ = min_u64(largest_block, round_up_pow2(page_align(config.size)));
+	if (config.size == 0 || config.max_mapping == 0 || min_area > chunk_size_) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 0,
+				    "bounce pool of %llu bytes cannot hold mappings of %llu bytes (largest contiguous piece %llu bytes)\n",
+				    config.size, config.max_mapping, chunk_size_);
+		return Status::kInvalid;
+	}
+	Status status = allocate_chunks();
+	if (status != Status::kOk)
+		return status;
+	return create_areas();
+}
+
+Status BouncePool::allocate_chunks()
+{
+	altdma_u32 wanted = static_cast<altdma_u32>((config_.size + chunk_size_ - 1) / chunk_size_);
+
+	chunks_ = static_cast<Chunk *>(
+		altdma_plat_alloc(wanted * sizeof(Chunk), ALTDMA_GFP_KERNEL));
+	if (!chunks_)
+		return Status::kNoMemory;
+	while (nr_chunks_ < wanted) {
+		Result<CoherentBlock> block = pages_.allocate(
+			chunk_size_, config_.dma_limit,
+			altdma_plat_page_gfp(ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN));
+		if (!block.ok()) {
+			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 0,
+					    "bounce pool: only %u of %u pieces of %llu bytes could be allocated below DMA address %#llx\n",
+					    nr_chunks_, wanted, chunk_size_,
+					    config_.dma_limit);
+			return Status::kNoMemory;
+		}
+		// Keep the pieces sorted by address: lookups bisect them.
+		altdma_u32 i = nr_chunks_++;
+		for (; i > 0 && chunks_[i - 1].dma > block.value().dma; i--)
+			chunks_[i] = chunks_[i - 1];
+		chunks_[i] = Chunk{ block.value().phys, block.value().dma, chunk_size_ };
+		altdma_dma_t last = block.value().dma + chunk_size_ - 1;
+		if (last > highest_dma_)
+			highest_dma_ = last;
+	}
+	return Status::kOk;
+}
+
+// One area per CPU where the pool is large enough, never smaller than what
+// one maximal mapping needs.
+Status BouncePool::create_areas()
+{
+	altdma_u64 min_area = config_.max_mapping + 2ULL * config_.guard +
+			      BounceArea::kSlotSize;
+	altdma_u32 cpus = altdma_plat_nr_cpus();
+	altdma_u32 per_chunk = static_cast<altdma_u32>(
+		round_up_pow2((cpus + nr_chunks_ - 1) / nr_chunks_));
+
+	while (per_chunk > 1 && chunk_size_ / per_chunk < min_area)
+		per_chunk /= 2;
+	altdma_u32 count = nr_chunks_ * per_chunk;
+	areas_ = static_cast<BounceArea *>(
+		altdma_plat_alloc(count * sizeof(BounceArea), ALTDMA_GFP_KERNEL));
+	if (!areas_)
+		return Status::kNoMemory;
+
+	altdma_u64 area_size = chunk_size_ / per_chunk;
+	for (altdma_u32 c = 0; c < nr_chunks_; c++) {
+		altdma_phys_t phys = chunks_[c].phys;
+
+		for (altdma_u32 a = 0; a < per_chunk; a++) {
+			BounceArea *area = new (&areas_[nr_areas_], PlacementTag{}) BounceArea();
+
+			nr_areas_++;
+			Status status = area->init(phys + a * area_size,
+						   chunks_[c].dma + a * area_size,
+						   area_size, ALTDMA_GFP_KERNEL);
+			if (status != Status::kOk)
+				return status;
+		}
+	}
+	return Status::kOk;
+}
+
+BounceArea *BouncePool::find_area(altdma_dma_t dma) const
+{
+	altdma_u32 low = 0, high = nr_areas_;
+
+	while (low < high) {
+		altdma_u32 mid = low + (high - low) / 2;
+
+		if (areas_[mid].dma() <= dma)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	if (low == 0)
+		return nullptr;
+	BounceArea *area = &areas_[low - 1];
+	return dma - area->dma() < area->size() ? area : nullptr;
+}
+
+altdma_dma_t BouncePool::reserve(const BounceRequest &req,
+				 BounceMapping *mapping, BounceArea **area)
+{
+	altdma_u32 start = altdma_plat_cpu_id() % nr_areas_;
+
+	for (altdma_u32 i = 0; i < nr_areas_; i++) {
+		BounceArea *candidate = &areas_[(start + i) % nr_areas_];
+		BounceFailure why;
+		Result<BounceMapping> reserved = candidate->reserve(req, &why);
+
+		if (reserved.ok()) {
+			*mapping = reserved.value();
+			*area = candidate;
+			return candidate->dma() + (mapping->bounce - candidate->phys());
+		}
+	}
+	return ALTDMA_MAPPING_ERROR;
+}
+
+// Three different failures, told apart (swiotlb reports all three as "full").
+void BouncePool::report_failure(altdma_u64 size, BounceFailure why)
+{
+	struct altdma_core_stats snapshot;
+	const char *kind = "exhausted";
+
+	read_stats(&snapshot);
+	if (why == BounceFailure::kFragmented) {
+		kind = "fragmented";
+		stats_.fragmented.add(1);
+	} else {
+		stats_.exhausted.add(1);
+	}
+	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+			    "bounce of %llu bytes failed: pool %s (pool %llu bytes, %llu used, largest free run %llu bytes)\n",
+			    size, kind, snapshot.pool_size, snapshot.pool_used,
+			    snapshot.pool_largest_free);
+}
+
+bool BouncePool::copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size)
+{
+	void *dst = altdma_plat_phys_to_virt(to);
+	const void *src = altdma_plat_phys_to_virt(from);
+
+	if (!dst || !src) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "bounce copy of %llu bytes from %#llx to %#llx: memory has no kernel mapping\n",
+				    size, from, to);
+		return false;
+	}
+	__builtin_memcpy(dst, src, size);
+	return true;
+}
+
+void BouncePool::fill_guards(const BounceMapping &m)
+{
+	altdma_u64 data = m.size ? m.size : 1;
+	auto *run = static_cast<altdma_u8 *>(altdma_plat_phys_to_virt(m.run_start));
+
+	if (!config_.guard || !run)
+		return;
+	altdma_u64 before = m.bounce - m.run_start;
+	__builtin_memset(run, kGuardByte, before);
+	__builtin_memset(run + before + data, kGuardByte,
+			 m.run_bytes - before - data);
+}
+
+void BouncePool::check_guards(const char *when, const BounceMapping &m,
+			      altdma_dma_t dma)
+{
+	altdma_u64 data = m.size ? m.size : 1;
+	auto *run = static_cast<altdma_u8 *>(altdma_plat_phys_to_virt(m.run_start));
+
+	if (!config_.guard || !run)
+		return;
+	altdma_u64 before = m.bounce - m.run_start;
+	for (altdma_u64 i = 0; i < m.run_bytes; i++) {
+		if (i >= before && i < before + data)
+			continue;
+		if (run[i] == kGuardByte)
+			continue;
+		stats_.guard_violations.add(1);
+		if (i < before)
+			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+					    "guard bytes overwritten (found at %s): %llu bytes before bounce mapping DMA %#llx+%llu of original %#llx\n",
+					    when, before - i, dma, m.size, m.orig);
+		else
+			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+					    "guard bytes overwritten (found at %s): %llu bytes after the end of bounce mapping DMA %#llx+%llu of original %#llx\n",
+					    when, i - before - data, dma, m.size, m.orig);
+		fill_guards(m);
+		return;
+	}
+}
+
+altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
+			     enum altdma_dir dir, const DeviceLimits &limits)
+{
+	const struct altdma_dev_limits &raw = limits.raw();
+	altdma_u64 largest = config_.max_mapping;
+
+	if (raw.max_segment_size)
+		largest = min_u64(largest, raw.max_segment_size);
+	if (size > largest) {
+		stats_.too_large.add(1);
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "bounce of %llu bytes failed: too large (limit %llu bytes: max mapping size %llu, max segment size %u)\n",
+				    size, largest, config_.max_mapping,
+				    raw.max_segment_size);
+		return ALTDMA_MAPPING_ERROR;
+	}
+
+	BounceRequest req = {
+		orig, size, dir, raw.min_align_mask, 0,
+		raw.segment_boundary ? raw.segment_boundary : kU64Max,
+		config_.guard,
+	};
+	BounceMapping m;
+	BounceArea *area;
+	altdma_dma_t dma = reserve(req, &m, &area);
+	if (dma == ALTDMA_MAPPING_ERROR) {
+		altdma_u64 free_bytes = nr_chunks_ * chunk_size_ - stats_.used.get();
+		report_failure(size, free_bytes >= size + 2ULL * config_.guard ?
+					     BounceFailure::kFragmented :
+					     BounceFailure::kExhausted);
+		return ALTDMA_MAPPING_ERROR;
+	}
+	// Always copy in, so bytes the device does not write read back as
+	// the original's rather than as stale pool contents.
+	if (!copy(m.bounce, orig, size)) {
+		area->release(m.bounce);
+		return ALTDMA_MAPPING_ERROR;
+	}
+	fill_guards(m);
+	stats_.maps[dir_index(dir)].add(1);
+	stats_.bytes[dir_index(dir)].add(size);
+	stats_.outstanding.add(1);
+	stats_.used.add(m.run_bytes);
+	stats_.high_water.raise_to(stats_.used.get());
+	return dma;
+}
+
+Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
+						    altdma_dma_t dma)
+{
+	BounceArea *area = find_area(dma);
+
+	if (area) {
+		altdma_phys_t phys = area->phys() + (dma - area->dma());
+		Result<BounceMapping> m = area->lookup(phys);
+
+		if (m.ok())
+			return Found{ area, m.value(), phys - m.value().bounce };
+	}
+	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+			    "%s of DMA address %#llx: no bounce mapping there\n",
+			    what, dma);
+	return Status::kInvalid;
+}
+
+void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
+		       unsigned long attrs)
+{
+	Result<Found> found = find_mapping("unmap", dma);
+
+	if (!found.ok())
+		return;
+	const BounceMapping &m = found.value().mapping;
+	if (found.value().offset) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "unmap of DMA address %#llx: inside a bounce mapping that starts %llu bytes earlier; ignored\n",
+				    dma, found.value().offset);
+		return;
+	}
+	if (size != m.size)
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "unmap of DMA address %#llx with size %llu, mapped with %llu\n",
+				    dma, size, m.size);
+	check_guards("unmap", m, dma);
+	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
+		copy(m.orig, m.bounce, m.size);
+	found.value().area->release(m.bounce);
+	stats_.outstanding.sub(1);
+	stats_.used.sub(m.run_bytes);
+}
+
+void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
+			      enum altdma_dir dir)
+{
+	Result<Found> found = find_mapping("sync for CPU", dma);
+
+	if (!found.ok())
+		return;
+	const BounceMapping &m = found.value().mapping;
+	altdma_u64 offset = found.value().offset;
+	check_guards("sync for CPU", m, dma - offset);
+	if (size > m.size - offset) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "sync of DMA address %#llx+%llu runs past its mapping's end\n",
+				    dma, size);
+		size = m.size - offset;
+	}
+	if (copies_to_cpu(dir))
+		copy(m.orig + offset, m.bounce + offset, size);
+}
+
+void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
+				 enum altdma_dir dir)
+{
+	Result<Found> found = find_mapping("sync for device", dma);
+
+	if (!found.ok())
+		return;
+	const BounceMapping &m = found.value().mapping;
+	altdma_u64 offset = found.value().offset;
+	check_guards("sync for device", m, dma - offset);
+	if (size > m.size - offset) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "sync of DMA address %#llx+%llu runs past its mapping's end\n",
+				    dma, size);
+		size = m.size - offset;
+	}
+	if (copies_to_device(dir))
+		copy(m.bounce + offset, m.orig + offset, size);
+}
+
+Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size)
+{
+	BounceRequest req = {
+		0, page_align(size), ALTDMA_DIR_NONE, 0, ALTDMA_PAGE_SIZE - 1,
+		kU64Max, 0,
+	};
+	BounceMapping m;
+	BounceArea *area;
+	altdma_dma_t dma = reserve(req, &m, &area);
+
+	if (dma == ALTDMA_MAPPING_ERROR) {
+		report_failure(size, BounceFailure::kExhausted);
+		return Status::kNoMemory;
+	}
+	void *cpu = altdma_plat_phys_to_virt(m.bounce);
+	if (!cpu) {
+		area->release(m.bounce);
+		return Status::kNoMemory;
+	}
+	__builtin_memset(cpu, 0, req.size);
+	stats_.used.add(m.run_bytes);
+	stats_.high_water.raise_to(stats_.used.get());
+	return CoherentBlock{ m.bounce, dma };
+}
+
+bool BouncePool::free_coherent(altdma_dma_t dma)
+{
+	Result<Found> found = find_mapping("coherent free", dma);
+
+	if (!found.ok() || found.value().offset)
+		return false;
+	found.value().area->release(found.value().mapping.bounce);
+	stats_.used.sub(found.value().mapping.run_bytes);
+	return true;
+}
+
+void BouncePool::read_stats(struct altdma_core_stats *stats)
+{
+	stats->pool_size = nr_chunks_ * chunk_size_;
+	stats->pool_used = stats_.used.get();
+	stats->pool_high_water = stats_.high_water.get();
+	stats->pool_largest_free = 0;
+	for (altdma_u32 i = 0; i < nr_areas_; i++) {
+		altdma_u64 largest = areas_[i].usage().largest_free_bytes;
+
+		if (largest > stats->pool_largest_free)
+			stats->pool_largest_free = largest;
+	}
+	for (altdma_u32 d = 0; d < 4; d++) {
+		stats->bounced_maps[d] = stats_.maps[d].get();
+		stats->bounced_bytes[d] = stats_.bytes[d].get();
+	}
+	stats->outstanding_bounces = stats_.outstanding.get();
+	stats->fail_too_large = stats_.too_large.get();
+	stats->fail_fragmented = stats_.fragmented.get();
+	stats->fail_exhausted = stats_.exhausted.get();
+	stats->fail_unreachable = stats_.unreachable.get();
+	stats->guard_violations = stats_.guard_violations.get();
+}
+
+} // namespace altdma

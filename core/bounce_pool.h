@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+// A device's own bounce pool: physically contiguous areas the device can
+// reach, each with its own lock; a mapping starts its search in the area of
+// the CPU that makes it, so CPUs rarely share a lock.
+//
+// Cost: a map or unmap takes one area lock twice at most (reserve, then the
+// copy runs unlocked) and copies the buffer once. Finding a run is next fit
+// over the area's slots: typically O(run length), since the search resumes
+// where the last one ended and frees happen roughly in order; the worst case
+// (a nearly full, fragmented area) scans every candidate offset once,
+// skipping past each busy slot it meets, so O(slots in the area). Failure
+// then tries the other areas before it gives up.
+#ifndef ALTDMA_CORE_BOUNCE_POOL_H
+#define ALTDMA_CORE_BOUNCE_POOL_H
+
+#include <altdma/core_api.h>
+#include <altdma/platform.h>
+
+#include "bounce_area.h"
+#include "bounce_stats.h"
+#include "device_limits.h"
+#include "dma_range_map.h"
+#include "mapping_policy.h"
+#include "reachable_pages.h"
+#include "status.h"
+
+namespace altdma {
+
+struct BouncePoolConfig {
+	altdma_u64 size;		// bytes, rounded up to whole chunks
+	altdma_u64 dma_limit;		// every pool byte must be at or below
+	altdma_u64 max_mapping;		// largest single mapping
+	altdma_u32 guard;		// red-zone bytes per side, 0 for none
+};
+
+class BouncePool {
+public:
+	BouncePool(struct altdma_plat_device *dev, const DmaRangeMap &ranges)
+		: dev_(dev), ranges_(ranges), pages_(dev, ranges)
+	{
+	}
+	~BouncePool();
+	BouncePool(const BouncePool &) = delete;
+	BouncePool &operator=(const BouncePool &) = delete;
+
+	Status init(const BouncePoolConfig &config);
+
+	bool owns(altdma_dma_t dma) const { return find_area(dma) != nullptr; }
+	altdma_dma_t highest_dma() const { return highest_dma_; }
+	altdma_u64 max_mapping() const { return config_.max_mapping; }
+
+	// Bounces @size bytes at @orig: the original is copied in whatever the
+	// direction. ALTDMA_MAPPING_ERROR (with one message) on failure.
+	altdma_dma_t map(altdma_phys_t orig, altdma_u64 size,
+			 enum altdma_dir dir, const DeviceLimits &limits);
+	void unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
+		   unsigned long attrs);
+	void sync_for_cpu(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir);
+	void sync_for_device(altdma_dma_t dma, altdma_u64 size,
+			     enum altdma_dir dir);
+
+	// Zeroed, page-aligned coherent memory from the pool.
+	Result<CoherentBlock> alloc_coherent(altdma_u64 size);
+	bool free_coherent(altdma_dma_t dma);
+
+	void read_stats(struct altdma_core_stats *stats);
+	BounceStats &stats() { return stats_; }
+
+private:
+	struct Chunk {
+		altdma_phys_t phys;
+		altdma_dma_t dma;
+		altdma_u64 size;
+	};
+	struct Found {
+		BounceArea *area;
+		BounceMapping mapping;
+		altdma_u64 offset;	// of the address into the mapping's data
+	};
+
+	Status allocate_chunks();
+	Status create_areas();
+	BounceArea *find_area(altdma_dma_t dma) const;
+	Result<Found> find_mapping(const char *what, altdma_dma_t dma);
+	altdma_dma_t reserve(const BounceRequest &req, BounceMapping *mapping,
+			     BounceArea **area);
+	void report_failure(altdma_u64 size, BounceFailure why);
+	void fill_guards(const BounceMapping &m);
+	void check_guards(const char *when, const BounceMapping &m,
+			  altdma_dma_t dma);
+	bool copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size);
+
+	struct altdma_plat_device *dev_;
+	const DmaRangeMap &ranges_;
+	ReachablePages pages_;
+	BouncePoolConfig config_ = {};
+	Chunk *chunks_ = nullptr;
+	altdma_u32 nr_chunks_ = 0;
+	BounceArea *areas_ = nullptr;	// sorted by address
+	altdma_u32 nr_areas_ = 0;
+	altdma_u64 chunk_size_ = 0;
+	altdma_dma_t highest_dma_ = 0;
+	BounceStats stats_;
+};
+
+} // namespace altdma
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/altdma/<device>/stats: one file per attached device with
+ * its policy and everything the core counts for it.
+ */
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/seq_file.h>
+
+#include "altdma_internal.h"
+
+static struct dentry *altdma_debugfs_root;
+
+static const char *const altdma_dir_names[] = {
+	"bidirectional", "to_device", "from_device", "none",
+};
+
+static int altdma_stats_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_core_stats stats;
+	int dir;
+
+	altdma_core_get_stats(att->core, &stats);
+	seq_printf(seq, "policy: %s\n", altdma_policy_name(att->config.policy));
+	seq_printf(seq, "flags: %#x\n", att->config.flags);
+	seq_printf(seq, "emulated_mask_bits: %u\n", att->config.emulated_mask_bits);
+	seq_printf(seq, "pool_size: %llu\n", stats.pool_size);
+	seq_printf(seq, "pool_used: %llu\n", stats.pool_used);
+	seq_printf(seq, "pool_high_water: %llu\n", stats.pool_high_water);
+	seq_printf(seq, "pool_largest_free: %llu\n", stats.pool_largest_free);
+	for (dir = 0; dir < ARRAY_SIZE(altdma_dir_names); dir++)
+		seq_printf(seq, "bounced_%s: %llu maps, %llu bytes\n",
+			   altdma_dir_names[dir], stats.bounced_maps[dir],
+			   stats.bounced_bytes[dir]);
+	seq_printf(seq, "outstanding_bounces: %llu\n", stats.outstanding_bounces);
+	seq_printf(seq, "fail_too_large: %llu\n", stats.fail_too_large);
+	seq_printf(seq, "fail_fragmented: %llu\n", stats.fail_fragmented);
+	seq_printf(seq, "fail_exhausted: %llu\n", stats.fail_exhausted);
+	seq_printf(seq, "fail_unreachable: %llu\n", stats.fail_unreachable);
+	seq_printf(seq, "guard_violations: %llu\n", stats.guard_violations);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_stats);
+
+void altdma_debugfs_init(void)
+{
+	altdma_debugfs_root = debugfs_create_dir("altdma", NULL);
+}
+
+void altdma_debugfs_exit(void)
+{
+	debugfs_remove_recursive(altdma_debugfs_root);
+}
+
+/* Debugfs is best effort: a failure here never fails an attach. */
+void altdma_debugfs_add(struct altdma_attachment *att)
+{
+	att->debugfs = debugfs_create_dir(dev_name(att->dev),
+					  altdma_debugfs_root);
+	debugfs_create_file("stats", 0444, att->debugfs, att,
+			    &altdma_stats_fops);
+}
+
+void altdma_debugfs_remove(struct altdma_attachment *att)
+{
+	debugfs_remove_recursive(att->debugfs);
+	att->debugfs = NULL;
+}
