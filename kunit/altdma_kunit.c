@@ -31,7 +31,8 @@ static struct device *test_dev(struct kunit *test)
 	return ((struct altdma_test *)test->priv)->dev;
 }
 
-static int altdma_test_init(struct kunit *test)
+static int altdma_test_setup(struct kunit *test,
+			     const struct altdma_config *config)
 {
 	struct altdma_test *ctx;
 
@@ -44,10 +45,15 @@ static int altdma_test_init(struct kunit *test)
 	ctx->dev = &ctx->pdev->dev;
 	test->priv = ctx;
 
-	KUNIT_ASSERT_EQ(test, altdma_attach(ctx->dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, altdma_attach(ctx->dev, config), 0);
 	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(ctx->dev,
 							DMA_BIT_MASK(64)), 0);
 	return 0;
+}
+
+static int altdma_test_init(struct kunit *test)
+{
+	return altdma_test_setup(test, NULL);
 }
 
 static void altdma_test_exit(struct kunit *test)
@@ -466,7 +472,351 @@ static struct kunit_suite altdma_attach_suite = {
 	.test_cases = altdma_attach_cases,
 };
 
-kunit_test_suites(&altdma_direct_suite, &altdma_attach_suite);
+
+/* ---- Bounce policy ------------------------------------------------------ */
+
+/* NVMe's PRPs need the low 12 bits of every address kept. */
+#define TEST_MIN_ALIGN_MASK 0xfffU
+
+static const struct altdma_config altdma_test_bounce32 = {
+	.policy = ALTDMA_BOUNCE,
+	.flags = ALTDMA_GUARD_BYTES,
+	.emulated_mask_bits = 32,
+};
+
+static const struct altdma_config altdma_test_force = {
+	.policy = ALTDMA_BOUNCE,
+	.flags = ALTDMA_FORCE_BOUNCE | ALTDMA_GUARD_BYTES,
+};
+
+static int altdma_bounce_setup(struct kunit *test,
+			       const struct altdma_config *config)
+{
+	struct device *dev;
+
+	altdma_test_setup(test, config);
+	dev = test_dev(test);
+	/* (Both return void on later kernels; a platform device has parms.) */
+	dma_set_max_seg_size(dev, UINT_MAX);
+	dma_set_min_align_mask(dev, TEST_MIN_ALIGN_MASK);
+	KUNIT_ASSERT_EQ(test, dma_get_min_align_mask(dev), TEST_MIN_ALIGN_MASK);
+	return 0;
+}
+
+static int altdma_bounce32_init(struct kunit *test)
+{
+	return altdma_bounce_setup(test, &altdma_test_bounce32);
+}
+
+static int altdma_force_init(struct kunit *test)
+{
+	return altdma_bounce_setup(test, &altdma_test_force);
+}
+
+static void altdma_bounce_exit(struct kunit *test)
+{
+	struct altdma_stats stats;
+
+	/* Every test must leave the pool as it found it. */
+	if (!altdma_get_stats(test_dev(test), &stats)) {
+		KUNIT_EXPECT_EQ(test, stats.outstanding_bounces, 0ULL);
+		KUNIT_EXPECT_EQ(test, stats.pool_used, 0ULL);
+	}
+	altdma_test_exit(test);
+}
+
+static struct altdma_stats test_stats(struct kunit *test)
+{
+	struct altdma_stats stats = {};
+
+	KUNIT_EXPECT_EQ(test, altdma_get_stats(test_dev(test), &stats), 0);
+	return stats;
+}
+
+static struct page *high_page_or_skip(struct kunit *test)
+{
+	struct page *spares[64] = {};
+	struct page *high = alloc_page_above_4g(spares, ARRAY_SIZE(spares));
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(spares); i++)
+		if (spares[i])
+			__free_page(spares[i]);
+	if (!high)
+		kunit_skip(test, "no RAM above 4 GiB in this guest");
+	return high;
+}
+
+/* The bounce buffer as the device sees it (no DMA offset on this bus). */
+static u8 *device_view(dma_addr_t dma)
+{
+	return phys_to_virt(dma);
+}
+
+/*
+ * A buffer above 4 GiB on a device that reaches only 32 bits: it must be
+ * bounced low, keep its offset bits, and its data must make the trip the
+ * direction asks for.
+ */
+static void check_round_trip(struct kunit *test, enum dma_data_direction dir)
+{
+	struct device *dev = test_dev(test);
+	struct page *high = high_page_or_skip(test);
+	const unsigned int offset = 0x234, len = 1000;
+	u8 *cpu = page_address(high) + offset;
+	dma_addr_t dma;
+
+	memset(cpu, 0x11, len);
+	dma = dma_map_page(dev, high, offset, len, dir);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_LE(test, (u64)dma + len - 1, (u64)DMA_BIT_MASK(32));
+	KUNIT_EXPECT_EQ(test, dma & TEST_MIN_ALIGN_MASK,
+			(dma_addr_t)offset & TEST_MIN_ALIGN_MASK);
+	/* The original is copied in whatever the direction. */
+	KUNIT_EXPECT_NULL(test, memchr_inv(device_view(dma), 0x11, len));
+
+	memset(device_view(dma), 0x22, len);	/* the device writes */
+	dma_unmap_page(dev, dma, len, dir);
+	if (dir == DMA_TO_DEVICE)
+		KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0x11, len));
+	else
+		KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0x22, len));
+	__free_page(high);
+}
+
+static void altdma_test_bounce_to_device(struct kunit *test)
+{
+	check_round_trip(test, DMA_TO_DEVICE);
+}
+
+static void altdma_test_bounce_from_device(struct kunit *test)
+{
+	check_round_trip(test, DMA_FROM_DEVICE);
+}
+
+static void altdma_test_bounce_bidirectional(struct kunit *test)
+{
+	struct altdma_stats stats;
+
+	check_round_trip(test, DMA_BIDIRECTIONAL);
+	stats = test_stats(test);
+	KUNIT_EXPECT_EQ(test, stats.bounced_maps[DMA_BIDIRECTIONAL], 1ULL);
+	KUNIT_EXPECT_EQ(test, stats.bounced_bytes[DMA_BIDIRECTIONAL], 1000ULL);
+	KUNIT_EXPECT_GT(test, stats.pool_high_water, 0ULL);
+}
+
+static void altdma_test_low_buffer_not_bounced(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *low = alloc_page(GFP_KERNEL | GFP_DMA32);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, low);
+	dma = dma_map_page(dev, low, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)page_to_phys(low));
+	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, test_stats(test).bounced_maps[DMA_TO_DEVICE], 0ULL);
+	__free_page(low);
+}
+
+static void altdma_test_syncs_copy_by_direction(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *high = high_page_or_skip(test);
+	u8 *cpu = page_address(high);
+	dma_addr_t dma;
+
+	memset(cpu, 0x11, 512);
+	dma = dma_map_page(dev, high, 0, 512, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+
+	memset(device_view(dma), 0x33, 512);
+	dma_sync_single_for_cpu(dev, dma, 512, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0x33, 512));
+
+	memset(cpu, 0x44, 512);
+	dma_sync_single_for_device(dev, dma, 512, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(device_view(dma), 0x44, 512));
+
+	/* Unmap without a CPU sync leaves the original alone. */
+	memset(device_view(dma), 0x55, 512);
+	dma_unmap_page_attrs(dev, dma, 512, DMA_BIDIRECTIONAL,
+			     DMA_ATTR_SKIP_CPU_SYNC);
+	KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0x44, 512));
+	__free_page(high);
+}
+
+static void altdma_test_bounce_sg(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *pages[3];
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = high_page_or_skip(test);
+		memset(page_address(pages[i]), 0x60 + i, PAGE_SIZE);
+	}
+	KUNIT_ASSERT_EQ(test, sg_alloc_table(&sgt, ARRAY_SIZE(pages),
+					     GFP_KERNEL), 0);
+	for_each_sgtable_sg(&sgt, sg, i)
+		sg_set_page(sg, pages[i], PAGE_SIZE - 64 * i, 64 * i);
+
+	KUNIT_ASSERT_EQ(test, dma_map_sgtable(dev, &sgt, DMA_FROM_DEVICE, 0), 0);
+	for_each_sgtable_dma_sg(&sgt, sg, i) {
+		KUNIT_EXPECT_LE(test, (u64)sg_dma_address(sg) + sg_dma_len(sg) - 1,
+				(u64)DMA_BIT_MASK(32));
+		KUNIT_EXPECT_EQ(test, sg_dma_address(sg) & TEST_MIN_ALIGN_MASK,
+				(dma_addr_t)sg->offset);
+		memset(device_view(sg_dma_address(sg)), 0x70 + i, sg_dma_len(sg));
+	}
+	dma_unmap_sgtable(dev, &sgt, DMA_FROM_DEVICE, 0);
+	for_each_sgtable_sg(&sgt, sg, i)
+		KUNIT_EXPECT_NULL(test, memchr_inv(page_address(pages[i]) + 64 * i,
+						   0x70 + i, sg->length));
+	sg_free_table(&sgt);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+}
+
+static void altdma_test_guard_violation_reported(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	u8 *buf = kmalloc(128, GFP_KERNEL);
+	struct altdma_stats stats;
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* Force mode, so even a low buffer gets a slot with red zones. */
+	dma = dma_map_single(dev, buf, 100, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	device_view(dma)[100] = 0xee;		/* one byte past the end */
+	dma_unmap_single(dev, dma, 100, DMA_FROM_DEVICE);
+	stats = test_stats(test);
+	KUNIT_EXPECT_EQ(test, stats.guard_violations, 1ULL);
+	kfree(buf);
+}
+
+static void altdma_test_force_bounces_low_memory(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	u8 *buf = kmalloc(256, GFP_KERNEL | GFP_DMA32);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, 0x5a, 256);
+	dma = dma_map_single(dev, buf, 256, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_NE(test, dma, (dma_addr_t)virt_to_phys(buf));
+	KUNIT_EXPECT_NULL(test, memchr_inv(device_view(dma), 0x5a, 256));
+	dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, test_stats(test).bounced_maps[DMA_TO_DEVICE], 1ULL);
+	kfree(buf);
+}
+
+/* Fill the 4 MiB pool with maximal mappings until it says it is full. */
+static void altdma_test_exhaustion_and_too_large(struct kunit *test)
+{
+	const size_t chunk = 256 * 1024;
+	struct device *dev = test_dev(test);
+	dma_addr_t dmas[32];
+	struct altdma_stats stats;
+	void *buf;
+	int n, i;
+
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), chunk);
+	buf = (void *)__get_free_pages(GFP_KERNEL, get_order(chunk * 2));
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	KUNIT_EXPECT_TRUE(test, dma_mapping_error(dev, dma_map_single(dev, buf,
+			  chunk + 1, DMA_TO_DEVICE)));
+	KUNIT_EXPECT_EQ(test, test_stats(test).fail_too_large, 1ULL);
+
+	for (n = 0; n < ARRAY_SIZE(dmas); n++) {
+		dmas[n] = dma_map_single(dev, buf, chunk, DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dmas[n]))
+			break;
+	}
+	stats = test_stats(test);
+	KUNIT_EXPECT_LT(test, n, (int)ARRAY_SIZE(dmas));
+	KUNIT_EXPECT_GE(test, n, 8);
+	KUNIT_EXPECT_EQ(test, stats.fail_exhausted + stats.fail_fragmented, 1ULL);
+	KUNIT_EXPECT_EQ(test, stats.outstanding_bounces, (u64)n);
+	for (i = 0; i < n; i++)
+		dma_unmap_single(dev, dmas[i], chunk, DMA_TO_DEVICE);
+	free_pages((unsigned long)buf, get_order(chunk * 2));
+}
+
+static void altdma_test_bounce_coherent_and_masks(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	dma_addr_t dma;
+	void *cpu;
+
+	/* The driver asked for 64 bits; the device behaves as a 32-bit one. */
+	cpu = dma_alloc_coherent(dev, 2 * PAGE_SIZE, &dma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cpu);
+	KUNIT_EXPECT_LE(test, (u64)dma + 2 * PAGE_SIZE - 1, (u64)DMA_BIT_MASK(32));
+	KUNIT_EXPECT_NULL(test, memchr_inv(cpu, 0, 2 * PAGE_SIZE));
+	dma_free_coherent(dev, 2 * PAGE_SIZE, cpu, dma);
+
+	KUNIT_EXPECT_LE(test, dma_get_required_mask(dev), (u64)DMA_BIT_MASK(32));
+	KUNIT_EXPECT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(32)), 0);
+	KUNIT_EXPECT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(64)), 0);
+}
+
+static void altdma_test_bounce_config_refused(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct altdma_config bad = { .policy = ALTDMA_BOUNCE,
+				     .emulated_mask_bits = 8 };
+
+	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad), -EINVAL);
+	bad.emulated_mask_bits = 32;
+	bad.max_mapping_size = 64ULL << 20;
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad), -EINVAL);
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &altdma_test_bounce32), 0);
+}
+
+static struct kunit_case altdma_bounce_cases[] = {
+	KUNIT_CASE(altdma_test_bounce_to_device),
+	KUNIT_CASE(altdma_test_bounce_from_device),
+	KUNIT_CASE(altdma_test_bounce_bidirectional),
+	KUNIT_CASE(altdma_test_low_buffer_not_bounced),
+	KUNIT_CASE(altdma_test_syncs_copy_by_direction),
+	KUNIT_CASE(altdma_test_bounce_sg),
+	KUNIT_CASE(altdma_test_exhaustion_and_too_large),
+	KUNIT_CASE(altdma_test_bounce_coherent_and_masks),
+	KUNIT_CASE(altdma_test_bounce_config_refused),
+	{}
+};
+
+static struct kunit_suite altdma_bounce_suite = {
+	.name = "altdma_bounce",
+	.init = altdma_bounce32_init,
+	.exit = altdma_bounce_exit,
+	.test_cases = altdma_bounce_cases,
+};
+
+static struct kunit_case altdma_force_cases[] = {
+	KUNIT_CASE(altdma_test_force_bounces_low_memory),
+	KUNIT_CASE(altdma_test_guard_violation_reported),
+	{}
+};
+
+static struct kunit_suite altdma_force_suite = {
+	.name = "altdma_force_bounce",
+	.init = altdma_force_init,
+	.exit = altdma_bounce_exit,
+	.test_cases = altdma_force_cases,
+};
+
+kunit_test_suites(&altdma_direct_suite, &altdma_attach_suite,
+		  &altdma_bounce_suite, &altdma_force_suite);
 
 MODULE_DESCRIPTION("KUnit suites for altdma");
 MODULE_LICENSE("GPL");

@@ -1,0 +1,769 @@
+// SPDX-License-Identifier: GPL-2.0
+// User-space implementation of platform.h for the host tests.
+#include "fake_platform.h"
+
+#include <gtest/gtest.h>
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#ifndef ASAN_POISON_MEMORY_REGION
+#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
+namespace fake {
+
+namespace {
+
+#ifndef ALTDMA_GFP_NOWARN
+#define ALTDMA_GFP_NOWARN 0u
+#endif
+constexpr altdma_u32 kKnownGfp = ALTDMA_GFP_ATOMIC | ALTDMA_GFP_ZERO | ALTDMA_GFP_NOWARN;
+
+std::string lower(std::string s)
+{
+	for (char &c : s)
+		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+	return s;
+}
+
+std::string hex(altdma_u64 v)
+{
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "%#llx", static_cast<unsigned long long>(v));
+	return buf;
+}
+
+// The platform promises the core integer and string conversions only (the
+// kernel's %p and friends differ from libc's). Flag anything else.
+void check_format(const char *fmt)
+{
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == '%')
+			continue;
+		while (*p && std::strchr("-+ #0123456789.*", *p))
+			p++;
+		while (*p && std::strchr("hlzjt", *p))
+			p++;
+		if (!*p || !std::strchr("diuxXsc", *p))
+			ADD_FAILURE() << "core log format uses an unsupported conversion: \""
+				      << fmt << "\"";
+		if (!*p)
+			return;
+	}
+}
+
+} // namespace
+
+std::vector<RamRegion> default_layout()
+{
+	return {
+		{0x00400000ull, 4 * MiB},
+		{0x40000000ull, 8 * MiB},
+		{0x100000000ull, 8 * MiB},
+		{0x800000000ull, 4 * MiB},
+	};
+}
+
+// ---- FakeDevice ------------------------------------------------------------
+
+std::vector<LogEntry> FakeDevice::find_log(std::vector<std::string> needles,
+					   int level) const
+{
+	std::vector<LogEntry> out;
+
+	for (const LogEntry &e : log) {
+		if (level >= 0 && e.level != level)
+			continue;
+		std::string text = lower(e.text);
+		bool all = true;
+		for (const std::string &n : needles)
+			if (text.find(lower(n)) == std::string::npos)
+				all = false;
+		if (all)
+			out.push_back(e);
+	}
+	return out;
+}
+
+std::string FakeDevice::dump_log() const
+{
+	std::string s;
+
+	for (const LogEntry &e : log)
+		s += "  [" + std::to_string(e.level) + (e.ratelimited ? ",rl] " : "] ") +
+		     e.text + (e.text.empty() || e.text.back() != '\n' ? "\n" : "");
+	return s.empty() ? "  (no messages)\n" : s;
+}
+
+// ---- SgChain ---------------------------------------------------------------
+
+SgChain::SgChain(const std::vector<std::pair<altdma_phys_t, altdma_u32>> &ents)
+{
+	for (const auto &[phys, len] : ents)
+		add(phys, len);
+}
+
+void SgChain::add(altdma_phys_t phys, altdma_u32 length)
+{
+	auto e = std::make_unique<altdma_plat_sg>();
+	e->phys = phys;
+	e->length = length;
+	e->dma_address = kSgUntouchedAddr;
+	e->dma_length = kSgUntouchedLen;
+	e->next = nullptr;
+	e->set_dma_calls = 0;
+	if (!ents_.empty())
+		ents_.back()->next = e.get();
+	ents_.push_back(std::move(e));
+}
+
+void SgChain::reset_dma()
+{
+	for (auto &e : ents_) {
+		e->dma_address = kSgUntouchedAddr;
+		e->dma_length = kSgUntouchedLen;
+		e->set_dma_calls = 0;
+	}
+}
+
+// ---- FakePlatform ------------------------------------------------------------
+
+struct FakePlatform::Lock {
+	bool held = false;
+	unsigned long flags = 0;
+};
+
+FakePlatform::FakePlatform()
+{
+	reset();
+}
+
+FakePlatform::~FakePlatform()
+{
+	release_memory();
+}
+
+void FakePlatform::release_memory()
+{
+	for (Region &r : regions_) {
+		ASAN_UNPOISON_MEMORY_REGION(r.mem, r.ram.size);
+		munmap(r.mem, r.ram.size);
+	}
+	regions_.clear();
+	for (auto &[ptr, size] : allocs_)
+		std::free(ptr);
+	allocs_.clear();
+	for (Lock *l : locks_)
+		delete l;
+	locks_.clear();
+}
+
+void FakePlatform::reset(const std::vector<RamRegion> &layout)
+{
+	release_memory();
+	blocks_.clear();
+	page_calls_.clear();
+	page_frees_.clear();
+	fail_next_pages_ = 0;
+	failed_zones_.clear();
+	alloc_gfps_.clear();
+	alloc_calls_ = 0;
+	fail_alloc_nth_ = 0;
+	fail_all_allocs_ = false;
+	locks_held_ = 0;
+	lock_acquisitions_ = 0;
+	phys_to_virt_calls_ = 0;
+	unmapped_.clear();
+	cpu_id = 0;
+	nr_cpus = 4;
+
+	layout_ = layout;
+	std::sort(layout_.begin(), layout_.end(),
+		  [](const RamRegion &a, const RamRegion &b) { return a.base < b.base; });
+	altdma_u64 top = 0;
+	for (const RamRegion &ram : layout_) {
+		if (ram.base % kPage || ram.size % kPage || ram.size == 0)
+			ADD_FAILURE() << "bad fake RAM region " << hex(ram.base);
+		void *mem = mmap(nullptr, ram.size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (mem == MAP_FAILED) {
+			ADD_FAILURE() << "mmap of fake RAM failed";
+			std::abort();
+		}
+		// Free pages are poisoned: a core that touches memory it does
+		// not own trips AddressSanitizer.
+		ASAN_POISON_MEMORY_REGION(mem, ram.size);
+		regions_.push_back(Region{ram, static_cast<std::uint8_t *>(mem),
+					  std::vector<std::uint8_t>(ram.size / kPage, kFree)});
+		top = std::max(top, ram.base + ram.size);
+	}
+
+	info_ = altdma_plat_info{};
+	info_.max_pfn = top >> ALTDMA_PAGE_SHIFT;
+	info_.zone_dma_bits = 24;
+	info_.has_zone_dma = 1;
+	info_.has_zone_dma32 = 1;
+	info_.max_page_order = 10;
+}
+
+bool FakePlatform::check_clean()
+{
+	bool clean = true;
+
+	for (const auto &[phys, order] : blocks_) {
+		ADD_FAILURE() << "leaked page block at " << hex(phys) << " order " << order;
+		clean = false;
+	}
+	for (const auto &[ptr, size] : allocs_) {
+		ADD_FAILURE() << "leaked bookkeeping allocation of " << size << " bytes";
+		clean = false;
+	}
+	if (!locks_.empty()) {
+		ADD_FAILURE() << locks_.size() << " lock(s) never destroyed";
+		clean = false;
+	}
+	if (locks_held_) {
+		ADD_FAILURE() << locks_held_ << " lock(s) still held";
+		clean = false;
+	}
+	return clean;
+}
+
+FakePlatform::Region *FakePlatform::region_of(altdma_phys_t phys)
+{
+	for (Region &r : regions_)
+		if (phys >= r.ram.base && phys - r.ram.base < r.ram.size)
+			return &r;
+	return nullptr;
+}
+
+const FakePlatform::Region *FakePlatform::region_of(altdma_phys_t phys) const
+{
+	return const_cast<FakePlatform *>(this)->region_of(phys);
+}
+
+bool FakePlatform::is_ram(altdma_phys_t phys, altdma_u64 size) const
+{
+	const Region *r = region_of(phys);
+
+	if (!r || size == 0)
+		return r != nullptr;
+	return size - 1 <= r->ram.base + r->ram.size - 1 - phys;
+}
+
+std::uint8_t *FakePlatform::virt(altdma_phys_t phys) const
+{
+	const Region *r = region_of(phys);
+
+	return r ? r->mem + (phys - r->ram.base) : nullptr;
+}
+
+void FakePlatform::set_state(altdma_phys_t phys, altdma_u64 pages, PageState state)
+{
+	Region *r = region_of(phys);
+
+	for (altdma_u64 i = 0; i < pages; i++)
+		r->page_state[(phys - r->ram.base) / kPage + i] = state;
+}
+
+std::uint8_t *FakePlatform::reserve(altdma_phys_t phys, altdma_u64 size,
+				    std::uint8_t fill)
+{
+	altdma_phys_t start = phys & ~(kPage - 1);
+	altdma_u64 pages = (phys + size - start + kPage - 1) / kPage;
+
+	if (!is_ram(start, pages * kPage)) {
+		ADD_FAILURE() << "reserve outside fake RAM: " << hex(phys);
+		return nullptr;
+	}
+	Region *r = region_of(start);
+	for (altdma_u64 i = 0; i < pages; i++) {
+		if (r->page_state[(start - r->ram.base) / kPage + i] != kFree) {
+			ADD_FAILURE() << "reserve of a page in use: " << hex(start + i * kPage);
+			return nullptr;
+		}
+	}
+	set_state(start, pages, kReserved);
+	ASAN_UNPOISON_MEMORY_REGION(virt(start), pages * kPage);
+	std::memset(virt(start), fill, pages * kPage);
+	return virt(phys);
+}
+
+bool FakePlatform::all_bytes(altdma_phys_t phys, altdma_u64 size, std::uint8_t value) const
+{
+	const std::uint8_t *p = virt(phys);
+
+	if (!p || !is_ram(phys, size))
+		return false;
+	for (altdma_u64 i = 0; i < size; i++)
+		if (p[i] != value)
+			return false;
+	return true;
+}
+
+bool FakePlatform::page_block_allocated(altdma_phys_t phys, altdma_u32 *order) const
+{
+	auto it = blocks_.find(phys);
+
+	if (it == blocks_.end())
+		return false;
+	if (order)
+		*order = it->second;
+	return true;
+}
+
+altdma_u64 FakePlatform::free_pages_in(altdma_phys_t lo, altdma_phys_t hi) const
+{
+	altdma_u64 n = 0;
+
+	for (const Region &r : regions_)
+		for (altdma_u64 i = 0; i < r.page_state.size(); i++) {
+			altdma_phys_t p = r.ram.base + i * kPage;
+			if (p >= lo && p < hi && r.page_state[i] == kFree)
+				n++;
+		}
+	return n;
+}
+
+void FakePlatform::fail_zone(altdma_zone zone, bool fail)
+{
+	if (fail)
+		failed_zones_.insert(zone);
+	else
+		failed_zones_.erase(zone);
+}
+
+std::vector<altdma_zone> FakePlatform::page_alloc_zones() const
+{
+	std::vector<altdma_zone> zones;
+
+	for (const PageAllocCall &c : page_calls_)
+		zones.push_back(c.zone);
+	return zones;
+}
+
+void FakePlatform::clear_records()
+{
+	page_calls_.clear();
+	page_frees_.clear();
+	alloc_gfps_.clear();
+	phys_to_virt_calls_ = 0;
+}
+
+altdma_u64 FakePlatform::zone_limit(altdma_zone zone) const
+{
+	// As in Linux, GFP_DMA / GFP_DMA32 without the zone is a no-op.
+	switch (zone) {
+	case ALTDMA_ZONE_DMA:
+		if (info_.has_zone_dma)
+			return info_.zone_dma_bits >= 64 ? ~0ull : 1ull << info_.zone_dma_bits;
+		return ~0ull;
+	case ALTDMA_ZONE_DMA32:
+		return info_.has_zone_dma32 ? 1ull << 32 : ~0ull;
+	case ALTDMA_ZONE_NORMAL:
+		return ~0ull;
+	}
+	ADD_FAILURE() << "alloc_pages with an invalid zone " << static_cast<int>(zone);
+	return 0;
+}
+
+int FakePlatform::alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
+			      altdma_zone zone, altdma_u32 order, altdma_phys_t *phys)
+{
+	PageAllocCall call{dev, caller_gfp, zone, order, -ALTDMA_ENOMEM, 0, locks_held_ > 0};
+
+	if (!phys)
+		ADD_FAILURE() << "alloc_pages without a result pointer";
+	// Under a spinlock only the core's own atomic gfp is safe: a caller's
+	// gfp is opaque to the core and may sleep.
+	const bool core_atomic = (caller_gfp & 0xFFFF0000u) == kCoreGfpTag &&
+				 (caller_gfp & ALTDMA_GFP_ATOMIC);
+	if (locks_held_ && !core_atomic)
+		ADD_FAILURE() << "alloc_pages called with a platform lock held "
+				 "and a gfp that may sleep";
+	if (order > info_.max_page_order)
+		ADD_FAILURE() << "alloc_pages order " << order << " above max_page_order "
+			      << info_.max_page_order;
+
+	bool inject = false;
+	if (fail_next_pages_ > 0) {
+		fail_next_pages_--;
+		inject = true;
+	}
+	if (failed_zones_.count(zone))
+		inject = true;
+
+	if (!inject && phys && order <= info_.max_page_order) {
+		const altdma_u64 block = kPage << order;
+		const altdma_u64 limit = zone_limit(zone);
+		// Highest memory first, like a machine with plenty of high RAM.
+		for (auto it = regions_.rbegin(); it != regions_.rend() && call.result; ++it) {
+			Region &r = *it;
+			altdma_u64 end = r.ram.base + r.ram.size;
+			if (limit < end)
+				end = limit;
+			if (end < r.ram.base + block)
+				continue;
+			for (altdma_u64 start = (end - block) & ~(block - 1);
+			     start >= r.ram.base; start -= block) {
+				altdma_u64 first = (start - r.ram.base) / kPage;
+				bool avail = true;
+				for (altdma_u64 i = 0; i < (1ull << order); i++)
+					if (r.page_state[first + i] != kFree) {
+						avail = false;
+						break;
+					}
+				if (avail) {
+					call.result = 0;
+					call.phys = start;
+					break;
+				}
+				if (start < block)
+					break;
+			}
+		}
+	}
+
+	if (call.result == 0) {
+		set_state(call.phys, 1ull << order, kAllocated);
+		blocks_[call.phys] = order;
+		ASAN_UNPOISON_MEMORY_REGION(virt(call.phys), kPage << order);
+		std::memset(virt(call.phys), kPoisonByte, kPage << order);
+		*phys = call.phys;
+	}
+	page_calls_.push_back(call);
+	return call.result;
+}
+
+void FakePlatform::free_pages(altdma_phys_t phys, altdma_u32 order)
+{
+	page_frees_.push_back(PageFreeCall{phys, order});
+	auto it = blocks_.find(phys);
+	if (it == blocks_.end()) {
+		ADD_FAILURE() << "free_pages of a block that is not allocated: "
+			      << hex(phys) << " order " << order;
+		return;
+	}
+	if (it->second != order) {
+		ADD_FAILURE() << "free_pages with the wrong order: " << hex(phys)
+			      << " allocated with order " << it->second
+			      << ", freed with order " << order;
+		return;
+	}
+	blocks_.erase(it);
+	std::memset(virt(phys), 0x5A, kPage << order);
+	set_state(phys, 1ull << order, kFree);
+	ASAN_POISON_MEMORY_REGION(virt(phys), kPage << order);
+}
+
+void *FakePlatform::phys_to_virt(altdma_phys_t phys)
+{
+	phys_to_virt_calls_++;
+	for (const auto &[lo, hi] : unmapped_)
+		if (phys >= lo && phys < hi)
+			return nullptr;
+	return virt(phys);
+}
+
+bool FakePlatform::bookkeeping_alloc_fails()
+{
+	alloc_calls_++;
+	if (fail_all_allocs_)
+		return true;
+	if (fail_alloc_nth_ > 0 && --fail_alloc_nth_ == 0)
+		return true;
+	return false;
+}
+
+void *FakePlatform::alloc(altdma_usize size, altdma_u32 gfp)
+{
+	alloc_gfps_.push_back(gfp);
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
+		ADD_FAILURE() << "sleeping bookkeeping allocation with a lock held";
+	if (gfp & ~kKnownGfp)
+		ADD_FAILURE() << "unknown bookkeeping gfp bits " << hex(gfp);
+	if (bookkeeping_alloc_fails())
+		return nullptr;
+	void *p = std::malloc(size ? size : 1);
+	if (!p)
+		std::abort();
+	std::memset(p, (gfp & ALTDMA_GFP_ZERO) ? 0 : kPoisonByte, size);
+	allocs_[p] = size;
+	return p;
+}
+
+void FakePlatform::free(void *ptr)
+{
+	if (!ptr)
+		return;
+	auto it = allocs_.find(ptr);
+	if (it == allocs_.end()) {
+		ADD_FAILURE() << "altdma_plat_free of a pointer that is not allocated";
+		return;
+	}
+	std::memset(ptr, 0x5A, it->second);
+	allocs_.erase(it);
+	std::free(ptr);
+}
+
+FakePlatform::Lock *FakePlatform::lock_create(altdma_u32 gfp)
+{
+	if (gfp & ~kKnownGfp)
+		ADD_FAILURE() << "unknown lock_create gfp bits " << hex(gfp);
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
+		ADD_FAILURE() << "sleeping lock_create with a lock held";
+	if (bookkeeping_alloc_fails())
+		return nullptr;
+	Lock *l = new Lock;
+	locks_.insert(l);
+	return l;
+}
+
+void FakePlatform::lock_destroy(Lock *lock)
+{
+	if (!lock)
+		return;
+	if (!locks_.count(lock)) {
+		ADD_FAILURE() << "lock_destroy of an unknown lock";
+		return;
+	}
+	if (lock->held) {
+		ADD_FAILURE() << "lock_destroy of a held lock";
+		locks_held_--;
+	}
+	locks_.erase(lock);
+	delete lock;
+}
+
+unsigned long FakePlatform::lock(Lock *lock)
+{
+	if (!locks_.count(lock)) {
+		ADD_FAILURE() << "lock of an unknown lock";
+		return 0;
+	}
+	if (lock->held) {
+		ADD_FAILURE() << "lock taken recursively (would deadlock)";
+		return lock->flags;
+	}
+	lock->held = true;
+	lock->flags = next_flags_++;
+	locks_held_++;
+	lock_acquisitions_++;
+	return lock->flags;
+}
+
+void FakePlatform::unlock(Lock *lock, unsigned long flags)
+{
+	if (!locks_.count(lock)) {
+		ADD_FAILURE() << "unlock of an unknown lock";
+		return;
+	}
+	if (!lock->held) {
+		ADD_FAILURE() << "unlock of a lock that is not held";
+		return;
+	}
+	if (flags != lock->flags)
+		ADD_FAILURE() << "unlock with flags from another lock()";
+	lock->held = false;
+	locks_held_--;
+}
+
+FakePlatform &platform()
+{
+	static FakePlatform instance;
+	return instance;
+}
+
+} // namespace fake
+
+// ---- the C ABI ------------------------------------------------------------------
+
+using fake::FakeDevice;
+using fake::platform;
+
+extern "C" {
+
+void altdma_plat_get_info(struct altdma_plat_info *info)
+{
+	platform().get_info(info);
+}
+
+void *altdma_plat_alloc(altdma_usize size, altdma_u32 gfp)
+{
+	return platform().alloc(size, gfp);
+}
+
+void altdma_plat_free(void *ptr)
+{
+	platform().free(ptr);
+}
+
+void altdma_plat_bug(const char *what)
+{
+	std::fprintf(stderr, "altdma_plat_bug: %s\n", what ? what : "(null)");
+	std::fflush(stderr);
+	std::abort();
+}
+
+int altdma_plat_alloc_pages(struct altdma_plat_device *dev, altdma_u32 caller_gfp,
+			    enum altdma_zone zone, altdma_u32 order, altdma_phys_t *phys)
+{
+	return platform().alloc_pages(dev, caller_gfp, zone, order, phys);
+}
+
+void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order)
+{
+	platform().free_pages(phys, order);
+}
+
+altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp)
+{
+	if (gfp & ~fake::kKnownGfp)
+		ADD_FAILURE() << "unknown gfp bits passed to page_gfp: " << gfp;
+	return fake::FakePlatform::kCoreGfpTag | gfp;
+}
+
+void *altdma_plat_phys_to_virt(altdma_phys_t phys)
+{
+	return platform().phys_to_virt(phys);
+}
+
+void altdma_plat_dev_limits(struct altdma_plat_device *dev, struct altdma_dev_limits *limits)
+{
+	FakeDevice *d = FakeDevice::from(dev);
+
+	d->limits_reads++;
+	*limits = d->limits;
+}
+
+int altdma_plat_dev_range(struct altdma_plat_device *dev, altdma_u32 index,
+			  struct altdma_range *range)
+{
+	FakeDevice *d = FakeDevice::from(dev);
+
+	if (index >= d->ranges.size())
+		return -ALTDMA_ENXIO;
+	*range = d->ranges[index];
+	return 0;
+}
+
+void altdma_plat_dev_log(struct altdma_plat_device *dev, enum altdma_log_level level,
+			 int ratelimited, const char *fmt, ...)
+{
+	FakeDevice *d = FakeDevice::from(dev);
+	va_list ap, ap2;
+
+	fake::check_format(fmt);
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = std::vsnprintf(nullptr, 0, fmt, ap);
+	va_end(ap);
+	std::string text(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
+	std::vsnprintf(text.data(), text.size() + 1, fmt, ap2);
+	va_end(ap2);
+	if (std::getenv("ALTDMA_TEST_VERBOSE"))
+		std::fprintf(stderr, "%s: [%d%s] %s", d->name.c_str(), level,
+			     ratelimited ? ",rl" : "", text.c_str());
+	d->log.push_back(fake::LogEntry{level, ratelimited != 0, text});
+}
+
+struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
+{
+	return reinterpret_cast<struct altdma_plat_lock *>(platform().lock_create(gfp));
+}
+
+void altdma_plat_lock_destroy(struct altdma_plat_lock *lock)
+{
+	platform().lock_destroy(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
+}
+
+unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
+{
+	return platform().lock(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
+}
+
+void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags)
+{
+	platform().unlock(reinterpret_cast<fake::FakePlatform::Lock *>(lock), flags);
+}
+
+altdma_u32 altdma_plat_cpu_id(void)
+{
+	if (platform().cpu_id >= platform().nr_cpus)
+		ADD_FAILURE() << "fake cpu_id " << platform().cpu_id << " >= nr_cpus";
+	return platform().cpu_id;
+}
+
+altdma_u32 altdma_plat_nr_cpus(void)
+{
+	return platform().nr_cpus;
+}
+
+struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_next(NULL)";
+		return nullptr;
+	}
+	return sg->next;
+}
+
+altdma_phys_t altdma_plat_sg_phys(const struct altdma_plat_sg *sg)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_phys(NULL)";
+		return 0;
+	}
+	return sg->phys;
+}
+
+altdma_u32 altdma_plat_sg_length(const struct altdma_plat_sg *sg)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_length(NULL)";
+		return 0;
+	}
+	return sg->length;
+}
+
+altdma_dma_t altdma_plat_sg_dma_address(const struct altdma_plat_sg *sg)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_dma_address(NULL)";
+		return 0;
+	}
+	return sg->dma_address;
+}
+
+altdma_u32 altdma_plat_sg_dma_length(const struct altdma_plat_sg *sg)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_dma_length(NULL)";
+		return 0;
+	}
+	return sg->dma_length;
+}
+
+void altdma_plat_sg_set_dma(struct altdma_plat_sg *sg, altdma_dma_t addr, altdma_u32 length)
+{
+	if (!sg) {
+		ADD_FAILURE() << "sg_set_dma(NULL)";
+		return;
+	}
+	sg->dma_address = addr;
+	sg->dma_length = length;
+	sg->set_dma_calls++;
+}
+
+} // extern "C"
