@@ -36,20 +36,7 @@ altdma_dma_t BouncePolicy::map_phys(altdma_phys_t phys, altdma_usize size,
 			return dma;
 	}
 
-	altdma_dma_t bounce = pool_.map(phys, size, dir, limits);
-	if (bounce == ALTDMA_MAPPING_ERROR)
-		return bounce;
-	// The pool sits below the limits of attach time; a mask narrowed
-	// since may not cover it.
-	if (!dma_range_reachable(bounce, size, limit)) {
-		pool_.unmap(bounce, size, dir, ALTDMA_ATTR_SKIP_CPU_SYNC);
-		pool_.stats().unreachable.add(1);
-		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-				    "bounce buffer at DMA %#llx+%zu is above the device's limit %#llx\n",
-				    bounce, size, limit);
-		return ALTDMA_MAPPING_ERROR;
-	}
-	return bounce;
+	return pool_.map(phys, size, dir, limits, limit);
 }
 
 void BouncePolicy::unmap_phys(altdma_dma_t dma, altdma_usize size,
@@ -88,7 +75,8 @@ Result<CoherentBlock> BouncePolicy::alloc(altdma_usize size,
 	if (config_.flags & ALTDMA_BOUNCE_COHERENT_FROM_POOL) {
 		if (size == 0 || size > pool_.max_mapping())
 			return Status::kInvalid;
-		return pool_.alloc_coherent(size);
+		return pool_.alloc_coherent(size,
+					    direct_.coherent_limit(DeviceLimits(dev_)));
 	}
 	return direct_.alloc(size, caller_gfp, attrs, kind);
 }

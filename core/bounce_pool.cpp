@@ -54,8 +54,8 @@ Status BouncePool::init(const BouncePoolConfig &config)
 	chunk_size_ = min_u64(largest_block, round_up_pow2(page_align(config.size)));
 	if (config.size == 0 || config.max_mapping == 0 || min_area > chunk_size_) {
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 0,
-				    "bounce pool of %llu bytes cannot hold mappings of %llu bytes (largest contiguous piece %llu bytes)\n",
-				    config.size, config.max_mapping, chunk_size_);
+				    "invalid configuration: max_mapping_size = %llu: with its red zones and a slot of offset it does not fit the pool's contiguous pieces of %llu bytes (pool %llu bytes)\n",
+				    config.max_mapping, chunk_size_, config.size);
 		return Status::kInvalid;
 	}
 	Status status = allocate_chunks();
@@ -243,8 +243,24 @@ void BouncePool::check_guards(const char *when, const BounceMapping &m,
 	}
 }
 
+// The pool sits below the device's limits of attach time; a mask narrowed
+// since may not cover the slot just reserved. Gives it back if not.
+bool BouncePool::reachable(altdma_dma_t dma, const BounceMapping &m,
+			   altdma_u64 limit, BounceArea *area)
+{
+	if (dma_range_reachable(dma, m.size, limit))
+		return true;
+	area->release(m.bounce);
+	stats_.unreachable.add(1);
+	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+			    "bounce buffer at DMA %#llx+%llu is above the device's limit %#llx\n",
+			    dma, m.size, limit);
+	return false;
+}
+
 altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
-			     enum altdma_dir dir, const DeviceLimits &limits)
+			     enum altdma_dir dir, const DeviceLimits &limits,
+			     altdma_u64 limit)
 {
 	const struct altdma_dev_limits &raw = limits.raw();
 	altdma_u64 largest = config_.max_mapping;
@@ -275,6 +291,8 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 					     BounceFailure::kExhausted);
 		return ALTDMA_MAPPING_ERROR;
 	}
+	if (!reachable(dma, m, limit, area))
+		return ALTDMA_MAPPING_ERROR;
 	// Always copy in, so bytes the device does not write read back as
 	// the original's rather than as stale pool contents.
 	if (!copy(m.bounce, orig, size)) {
@@ -374,7 +392,8 @@ void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
 		copy(m.bounce + offset, m.orig + offset, size);
 }
 
-Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size)
+Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,
+						 altdma_u64 limit)
 {
 	BounceRequest req = {
 		0, page_align(size), ALTDMA_DIR_NONE, 0, ALTDMA_PAGE_SIZE - 1,
@@ -388,6 +407,8 @@ Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size)
 		report_failure(size, BounceFailure::kExhausted);
 		return Status::kNoMemory;
 	}
+	if (!reachable(dma, m, limit, area))
+		return Status::kNoMemory;
 	void *cpu = altdma_plat_phys_to_virt(m.bounce);
 	if (!cpu) {
 		area->release(m.bounce);

@@ -49,18 +49,21 @@ public:
 	altdma_dma_t highest_dma() const { return highest_dma_; }
 	altdma_u64 max_mapping() const { return config_.max_mapping; }
 
-	// Bounces @size bytes at @orig: the original is copied in whatever the
-	// direction. ALTDMA_MAPPING_ERROR (with one message) on failure.
+	// Bounces @size bytes at @orig into a slot at or below @limit: the
+	// original is copied in whatever the direction.
+	// ALTDMA_MAPPING_ERROR (with one message) on failure.
 	altdma_dma_t map(altdma_phys_t orig, altdma_u64 size,
-			 enum altdma_dir dir, const DeviceLimits &limits);
+			 enum altdma_dir dir, const DeviceLimits &limits,
+			 altdma_u64 limit);
 	void unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 		   unsigned long attrs);
 	void sync_for_cpu(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir);
 	void sync_for_device(altdma_dma_t dma, altdma_u64 size,
 			     enum altdma_dir dir);
 
-	// Zeroed, page-aligned coherent memory from the pool.
-	Result<CoherentBlock> alloc_coherent(altdma_u64 size);
+	// Zeroed, page-aligned coherent memory from the pool, at or below
+	// @limit.
+	Result<CoherentBlock> alloc_coherent(altdma_u64 size, altdma_u64 limit);
 	bool free_coherent(altdma_dma_t dma);
 
 	void read_stats(struct altdma_core_stats *stats);
@@ -84,6 +87,8 @@ private:
 	Result<Found> find_mapping(const char *what, altdma_dma_t dma);
 	altdma_dma_t reserve(const BounceRequest &req, BounceMapping *mapping,
 			     BounceArea **area);
+	bool reachable(altdma_dma_t dma, const BounceMapping &m,
+		       altdma_u64 limit, BounceArea *area);
 	void report_failure(altdma_u64 size, BounceFailure why);
 	void fill_guards(const BounceMapping &m);
 	void check_guards(const char *when, const BounceMapping &m,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "policy_config.h"
 
+#include "bounce_area.h"
 #include "util.h"
 
 namespace altdma {
@@ -61,6 +62,14 @@ Result<PolicyConfig> check_bounce(struct altdma_plat_device *dev,
 		return refuse(dev, "guard_size", in.guard_size,
 			      "set without the guard-bytes flag");
 	}
+	// A mapping, its red zones and up to a slot of kept offset must fit
+	// one physically contiguous piece of the pool.
+	struct altdma_plat_info info;
+	altdma_plat_get_info(&info);
+	altdma_u64 piece = ALTDMA_PAGE_SIZE << info.max_page_order;
+	if (out.max_mapping + 2ULL * out.guard + BounceArea::kSlotSize > piece)
+		return refuse(dev, "max_mapping_size", out.max_mapping,
+			      "with its red zones and a slot of offset it exceeds the largest contiguous piece of the pool");
 	return out;
 }
 

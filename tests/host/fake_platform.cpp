@@ -184,6 +184,8 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	locks_held_ = 0;
 	lock_acquisitions_ = 0;
 	phys_to_virt_calls_ = 0;
+	phys_to_virt_locked_ = 0;
+	atomic_context = false;
 	unmapped_.clear();
 	cpu_id = 0;
 	nr_cpus = 4;
@@ -392,6 +394,9 @@ int FakePlatform::alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
 	if (locks_held_ && !core_atomic)
 		ADD_FAILURE() << "alloc_pages called with a platform lock held "
 				 "and a gfp that may sleep";
+	if (atomic_context && (caller_gfp & 0xFFFF0000u) == kCoreGfpTag && !core_atomic)
+		ADD_FAILURE() << "core page allocation with a gfp that may sleep "
+				 "in atomic context";
 	if (order > info_.max_page_order)
 		ADD_FAILURE() << "alloc_pages order " << order << " above max_page_order "
 			      << info_.max_page_order;
@@ -470,6 +475,8 @@ void FakePlatform::free_pages(altdma_phys_t phys, altdma_u32 order)
 void *FakePlatform::phys_to_virt(altdma_phys_t phys)
 {
 	phys_to_virt_calls_++;
+	if (locks_held_)
+		phys_to_virt_locked_++;
 	for (const auto &[lo, hi] : unmapped_)
 		if (phys >= lo && phys < hi)
 			return nullptr;
@@ -491,6 +498,8 @@ void *FakePlatform::alloc(altdma_usize size, altdma_u32 gfp)
 	alloc_gfps_.push_back(gfp);
 	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
 		ADD_FAILURE() << "sleeping bookkeeping allocation with a lock held";
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && atomic_context)
+		ADD_FAILURE() << "sleeping bookkeeping allocation in atomic context";
 	if (gfp & ~kKnownGfp)
 		ADD_FAILURE() << "unknown bookkeeping gfp bits " << hex(gfp);
 	if (bookkeeping_alloc_fails())
@@ -523,6 +532,8 @@ FakePlatform::Lock *FakePlatform::lock_create(altdma_u32 gfp)
 		ADD_FAILURE() << "unknown lock_create gfp bits " << hex(gfp);
 	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
 		ADD_FAILURE() << "sleeping lock_create with a lock held";
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && atomic_context)
+		ADD_FAILURE() << "sleeping lock_create in atomic context";
 	if (bookkeeping_alloc_fails())
 		return nullptr;
 	Lock *l = new Lock;

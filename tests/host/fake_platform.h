@@ -209,6 +209,16 @@ public:
 		unmapped_.push_back({lo, hi});
 	}
 	long phys_to_virt_calls() const { return phys_to_virt_calls_; }
+	// altdma_plat_phys_to_virt calls made while a platform lock was held
+	// (the bounce pool copies with its area locks released).
+	long phys_to_virt_calls_locked() const { return phys_to_virt_locked_; }
+
+	// While set, the test acts as a caller in atomic context (map, unmap
+	// and sync may run in interrupt handlers): a bookkeeping allocation or
+	// lock_create without ALTDMA_GFP_ATOMIC, or a page allocation with a
+	// core gfp that may sleep, is a failure even with no lock held.
+	// Cleared by reset().
+	bool atomic_context = false;
 
 	// caller_gfp that altdma_plat_page_gfp(gfp) returns: kCoreGfpTag | gfp,
 	// so tests can tell the core's own page allocations from a caller's.
@@ -268,6 +278,7 @@ private:
 	unsigned long next_flags_ = 0x1000;
 
 	long phys_to_virt_calls_ = 0;
+	long phys_to_virt_locked_ = 0;
 	std::vector<std::pair<altdma_phys_t, altdma_phys_t>> unmapped_;
 };
 

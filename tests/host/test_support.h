@@ -6,7 +6,9 @@
 #include <altdma/core_api.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -148,6 +150,184 @@ protected:
 
 	FakeDevice dev_;
 	altdma_core_device *core_ = nullptr;
+};
+
+// ---- bounce policy -----------------------------------------------------------
+
+inline constexpr altdma_u64 kSlot = 2048;	// bounce slot size
+inline constexpr altdma_u32 kCorePoolGfp =
+	fake::FakePlatform::kCoreGfpTag | ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN;
+
+inline altdma_u64 align_down(altdma_u64 v, altdma_u64 a) { return v & ~(a - 1); }
+inline altdma_u64 align_up(altdma_u64 v, altdma_u64 a) { return (v + a - 1) & ~(a - 1); }
+
+// The slot run a bounce mapping of @size bytes at @dma occupies with @guard
+// red-zone bytes on each side (a zero-length mapping holds one byte).
+inline altdma_u64 run_start(altdma_dma_t dma, altdma_u32 guard)
+{
+	return align_down(dma - guard, kSlot);
+}
+inline altdma_u64 run_end(altdma_dma_t dma, altdma_u64 size, altdma_u32 guard)
+{
+	return align_up(dma + (size ? size : 1) + guard, kSlot);
+}
+
+// True if [dma, dma + size) stays inside one segment of @boundary (a
+// 2^n - 1 mask; 0 means none).
+inline bool within_boundary(altdma_dma_t dma, altdma_u64 size, altdma_u64 boundary)
+{
+	if (!boundary)
+		return true;
+	altdma_dma_t last = dma + ((size ? size : 1) - 1);
+	return (dma & ~boundary) == (last & ~boundary);
+}
+
+// A device under the bounce policy. create_bounce() records where the pool's
+// page blocks landed (the core's own page allocations during create).
+class BounceTest : public CoreTest {
+protected:
+	struct Chunk {
+		altdma_phys_t phys;
+		altdma_u64 size;
+	};
+
+	static altdma_core_config bounce(altdma_u32 flags = 0, altdma_u32 mask_bits = 0,
+					 altdma_u64 pool_size = 0,
+					 altdma_u64 max_mapping = 0, altdma_u32 guard = 0)
+	{
+		altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
+		cfg.flags = flags;
+		cfg.emulated_mask_bits = mask_bits;
+		cfg.pool_size = pool_size;
+		cfg.max_mapping_size = max_mapping;
+		cfg.guard_size = guard;
+		return cfg;
+	}
+
+	// altdma_core_create's result; core_ is set on success.
+	int try_create(const altdma_core_config &cfg)
+	{
+		const std::size_t calls = plat().page_alloc_calls().size();
+		altdma_core_device *core = nullptr;
+		int ret = altdma_core_create(dev_.plat(), &cfg, &core);
+		chunks_.clear();
+		if (ret == 0) {
+			core_ = core;
+			const auto &rec = plat().page_alloc_calls();
+			for (std::size_t i = calls; i < rec.size(); i++) {
+				if (rec[i].result != 0 ||
+				    !plat().page_block_allocated(rec[i].phys))
+					continue;
+				chunks_.push_back({rec[i].phys, kPage << rec[i].order});
+			}
+			std::sort(chunks_.begin(), chunks_.end(),
+				  [](const Chunk &a, const Chunk &b) { return a.phys < b.phys; });
+		} else {
+			EXPECT_EQ(core, nullptr) << "*out written on failure";
+		}
+		return ret;
+	}
+
+	void create_bounce(const altdma_core_config &cfg)
+	{
+		ASSERT_EQ(try_create(cfg), 0) << dev_.dump_log();
+		ASSERT_NE(core_, nullptr);
+		ASSERT_FALSE(chunks_.empty()) << "no pool pages allocated";
+	}
+
+	altdma_core_stats stats()
+	{
+		altdma_core_stats s;
+		std::memset(&s, 0x5c, sizeof(s));
+		altdma_core_get_stats(core_, &s);
+		return s;
+	}
+
+	altdma_dma_t to_dma(altdma_phys_t phys) const { return ref_phys_to_dma(dev_.ranges, phys); }
+	altdma_phys_t to_phys(altdma_dma_t dma) const { return ref_dma_to_phys(dev_.ranges, dma); }
+
+	// Index of the pool chunk holding [dma, dma + size), or -1.
+	int chunk_of(altdma_dma_t dma, altdma_u64 size = 1) const
+	{
+		for (std::size_t i = 0; i < chunks_.size(); i++) {
+			altdma_dma_t base = to_dma(chunks_[i].phys);
+			if (dma >= base && dma - base < chunks_[i].size &&
+			    (size ? size : 1) <= chunks_[i].size - (dma - base))
+				return static_cast<int>(i);
+		}
+		return -1;
+	}
+	bool in_pool(altdma_dma_t dma, altdma_u64 size = 1) const
+	{
+		return chunk_of(dma, size) >= 0;
+	}
+	altdma_u64 pool_bytes() const
+	{
+		altdma_u64 n = 0;
+		for (const Chunk &c : chunks_)
+			n += c.size;
+		return n;
+	}
+
+	// What the device sees at @dma (host pointer to the bounce slot).
+	std::uint8_t *dev_mem(altdma_dma_t dma) const { return plat_virt(to_phys(dma)); }
+	static std::uint8_t *plat_virt(altdma_phys_t phys) { return fake::platform().virt(phys); }
+
+	altdma_dma_t map(altdma_phys_t phys, altdma_usize size,
+			 altdma_dir dir = ALTDMA_BIDIRECTIONAL, unsigned long attrs = 0)
+	{
+		return altdma_core_map_phys(core_, phys, size, dir, attrs);
+	}
+	void unmap(altdma_dma_t dma, altdma_usize size,
+		   altdma_dir dir = ALTDMA_BIDIRECTIONAL, unsigned long attrs = 0)
+	{
+		altdma_core_unmap_phys(core_, dma, size, dir, attrs);
+	}
+	void sync_cpu(altdma_dma_t dma, altdma_usize size, altdma_dir dir = ALTDMA_BIDIRECTIONAL)
+	{
+		altdma_core_sync_single_for_cpu(core_, dma, size, dir);
+	}
+	void sync_dev(altdma_dma_t dma, altdma_usize size, altdma_dir dir = ALTDMA_BIDIRECTIONAL)
+	{
+		altdma_core_sync_single_for_device(core_, dma, size, dir);
+	}
+
+	// Deterministic byte patterns, distinct per @seed.
+	static std::uint8_t pattern(altdma_u64 seed, altdma_u64 i)
+	{
+		altdma_u64 x = (seed + 1) * 0x9E3779B97F4A7C15ull + i * 0xBF58476D1CE4E5B9ull;
+		x ^= x >> 29;
+		return static_cast<std::uint8_t>(x ^ (x >> 17));
+	}
+	static void fill(std::uint8_t *p, altdma_u64 size, altdma_u64 seed)
+	{
+		for (altdma_u64 i = 0; i < size; i++)
+			p[i] = pattern(seed, i);
+	}
+	// Index of the first byte of @p that differs from the pattern, or -1.
+	static long mismatch(const std::uint8_t *p, altdma_u64 size, altdma_u64 seed,
+			     altdma_u64 first = 0)
+	{
+		for (altdma_u64 i = 0; i < size; i++)
+			if (p[i] != pattern(seed, first + i))
+				return static_cast<long>(i);
+		return -1;
+	}
+
+	// The usual setup: a 32-bit emulated mask (the pool lands at the top of
+	// DMA32 RAM, 0x40400000) and all of NORMAL RAM at 4 GiB reserved, filled
+	// with 0x3C, for the buffers to map. Use with ASSERT_NO_FATAL_FAILURE.
+	void create_capped(altdma_u32 flags = 0, altdma_u64 pool_size = 0,
+			   altdma_u64 max_mapping = 0, altdma_u32 guard = 0)
+	{
+		create_bounce(bounce(flags, 32, pool_size, max_mapping, guard));
+		ASSERT_NE(core_, nullptr);
+		high_ = plat().reserve(kNormalRam, 8 * MiB, 0x3C);
+		ASSERT_NE(high_, nullptr);
+	}
+
+	std::vector<Chunk> chunks_;
+	std::uint8_t *high_ = nullptr;	// host view of kNormalRam after create_capped()
 };
 
 } // namespace test
