@@ -472,7 +472,6 @@ static struct kunit_suite altdma_attach_suite = {
 	.test_cases = altdma_attach_cases,
 };
 
-
 /* ---- Bounce policy ------------------------------------------------------ */
 
 /* NVMe's PRPs need the low 12 bits of every address kept. */
@@ -730,8 +729,8 @@ static void altdma_test_exhaustion_and_too_large(struct kunit *test)
 	buf = (void *)__get_free_pages(GFP_KERNEL, get_order(chunk * 2));
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
-	KUNIT_EXPECT_TRUE(test, dma_mapping_error(dev, dma_map_single(dev, buf,
-			  chunk + 1, DMA_TO_DEVICE)));
+	dmas[0] = dma_map_single(dev, buf, chunk + 1, DMA_TO_DEVICE);
+	KUNIT_EXPECT_TRUE(test, dma_mapping_error(dev, dmas[0]));
 	KUNIT_EXPECT_EQ(test, test_stats(test).fail_too_large, 1ULL);
 
 	for (n = 0; n < ARRAY_SIZE(dmas); n++) {

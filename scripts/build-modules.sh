@@ -17,7 +17,8 @@ mkdir -p "$out"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'Module.symvers' --exclude 'modules.order' \
 	--include '/Kbuild' --include '/core/***' --include '/shim/***' \
-	--include '/kunit/***' --include '/scripts/***' --exclude '*' \
+	--include '/kunit/***' --include '/nvme_demo/***' --include '/scripts/***' \
+	--exclude '*' \
 	"$ALTDMA_ROOT/" "$out/"
 "$out/scripts/check-module.sh" --kdir-only "$kdir" >&2
 if ! make -C "$kdir" M="$out" ALTDMA_TEST_MODULES=y modules > "$out/build.log" 2>&1; then

@@ -207,14 +207,15 @@ fi
 step_done
 
 # --- iv. checkpatch on the shim -------------------------------------------------
-step "checkpatch.pl --strict (shim)"
-checkpatch_files=(shim/*.c shim/*.h)
+step "checkpatch.pl --strict (shim, nvme_demo, kunit)"
+checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c)
 # Per-file exceptions, each with its reason.  altdma_compat.h is the one
 # place an out-of-tree module must compare kernel versions; checkpatch's
 # LINUX_VERSION_CODE advice is for in-tree code, and CONSTANT_COMPARISON
 # fires on the same line (LINUX_VERSION_CODE >= KERNEL_VERSION(...)).
 declare -A checkpatch_ignore=(
 	[shim/altdma_compat.h]="LINUX_VERSION_CODE,CONSTANT_COMPARISON"
+	[nvme_demo/nvd_compat.h]="LINUX_VERSION_CODE,CONSTANT_COMPARISON"
 )
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/altdma/checkpatch-6.1
 checkpatch=

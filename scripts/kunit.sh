@@ -16,10 +16,10 @@ mode=${2:-}
 label="linux-$version"
 [ "$mode" != --selftest ] || label="selftest-$version"
 
-kdir=$("$ALTDMA_ROOT/scripts/build-test-kernel.sh" "$version")
+altdma_prepare_kernel "$version"
+mods=$ALTDMA_MODS
 work="$ALTDMA_CACHE/runs/$label"
 mkdir -p "$work"
-mods=$("$ALTDMA_ROOT/scripts/build-modules.sh" "$kdir" "$ALTDMA_CACHE/modbuild/$version")
 
 if [ "$mode" = --selftest ]; then
 	guest="$ALTDMA_ROOT/scripts/guest/selftest.sh"
@@ -32,7 +32,7 @@ fi
 
 log="$work/console.log"
 rm -f "$log"
-"$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$kdir/arch/x86/boot/bzImage" \
+"$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$ALTDMA_IMAGE" \
 	-i "$work/initramfs.cpio" -l "$log" -m 6G -t 900 -a "kunit.enable=1 kunit.autorun=1" || true
 
 if [ "$mode" = --selftest ]; then

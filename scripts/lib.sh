@@ -65,3 +65,32 @@ altdma_fetch_deb() {
 	[ -n "$deb" ] || altdma_die "could not download $pkg"
 	printf '%s\n' "$deb"
 }
+
+# altdma_prepare_kernel 6.1|6.12|7.2|stock: builds (or reuses) the kernel
+# and the modules for it. Sets ALTDMA_IMAGE (bzImage), ALTDMA_MODS (module
+# build directory) and ALTDMA_KLABEL (linux-<version> or stock-<release>).
+altdma_prepare_kernel() {
+	local version=$1 kdir release deb image
+	if [ "$version" = stock ]; then
+		kdir=$("$ALTDMA_ROOT/scripts/install-deps.sh" --print-kdir) || return 1
+		release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
+			"$kdir/include/generated/utsrelease.h")
+		[ -n "$release" ] || altdma_die "cannot tell the release of $kdir"
+		deb=$(altdma_fetch_deb "linux-image-$release" "$ALTDMA_CACHE/debs") || return 1
+		image="$ALTDMA_CACHE/stock/$release"
+		if [ ! -f "$image/vmlinuz" ]; then
+			rm -rf "$image" && mkdir -p "$image/x"
+			dpkg-deb -x "$deb" "$image/x"
+			cp "$image/x/boot/vmlinuz-$release" "$image/vmlinuz"
+			rm -rf "$image/x"
+		fi
+		ALTDMA_IMAGE=$image/vmlinuz
+		ALTDMA_KLABEL=stock-$release
+	else
+		kdir=$("$ALTDMA_ROOT/scripts/build-test-kernel.sh" "$version") || return 1
+		ALTDMA_IMAGE=$kdir/arch/x86/boot/bzImage
+		ALTDMA_KLABEL=linux-$version
+	fi
+	ALTDMA_MODS=$("$ALTDMA_ROOT/scripts/build-modules.sh" "$kdir" \
+		"$ALTDMA_CACHE/modbuild/$ALTDMA_KLABEL") || return 1
+}

@@ -29,13 +29,16 @@ if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-a CMDLINE] [-q QMP]"
 fi
 
-args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot
+args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append"
 	-serial "file:$log" -monitor none)
-# A PCIe root port lets QMP device_del hot-unplug the disk.
+# A PCIe root port lets QMP device_del hot-unplug the disk. QEMU 7.2's q35
+# handles that through ACPI by default; native PCIe hotplug (pciehp) needs
+# no ACPI hotplug driver in the guest.
 if [ -n "$disk" ]; then
-	args+=(-device "pcie-root-port,id=rp1,chassis=1,slot=1"
+	args+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+		-device "pcie-root-port,id=rp1,chassis=1,slot=1"
 		-drive "file=$disk,if=none,id=nvm,format=raw"
 		-device "nvme,serial=altdma0001,drive=nvm,bus=rp1,id=nvme0")
 fi

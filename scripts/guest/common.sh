@@ -21,17 +21,20 @@ result() {
 	fi
 }
 
+# (busybox sh has "local"; without it these would clobber callers' names.)
+# shellcheck disable=SC3043
 expect_success() {
 	# expect_success NAME COMMAND...
-	name=$1
+	local what="$1"
 	shift
-	if "$@"; then result ok "$name"; else result fail "$name" "'$*' failed"; fi
+	if "$@"; then result ok "$what"; else result fail "$what" "'$*' failed"; fi
 }
 
+# shellcheck disable=SC3043
 expect_failure() {
-	name=$1
+	local what="$1"
 	shift
-	if "$@"; then result fail "$name" "'$*' succeeded"; else result ok "$name"; fi
+	if "$@"; then result fail "$what" "'$*' succeeded"; else result ok "$what"; fi
 }
 
 # Scans for leaks twice (kmemleak reports objects only after a grace period

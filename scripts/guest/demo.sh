@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest /init for `make demo`: nvme_demo on altdma with a filesystem on it.
+# Lines starting with ALTDMA-DEMO are the host's summary.
+# shellcheck source=scripts/guest/common.sh
+. /lib/altdma/common.sh
+
+demo() { echo "ALTDMA-DEMO $*"; }
+dev=/dev/altdma_nvme0n1
+args=$(cat /lib/altdma/demo-args)
+
+insmod /lib/altdma/altdma.ko
+# shellcheck disable=SC2086 # the arguments are separate words
+insmod /lib/altdma/altdma_nvme.ko $args
+n=20
+while [ "$n" -gt 0 ] && [ ! -b "$dev" ]; do sleep 1; n=$((n - 1)); done
+demo "driver: altdma_nvme $args"
+demo "disk: $dev, $(($(cat /sys/block/altdma_nvme0n1/size) / 2048)) MiB"
+
+dd if=/dev/urandom of=/tmp/data bs=1M count=24 2>/dev/null
+sum=$(md5sum < /tmp/data)
+step() {
+	# step NAME COMMAND...: runs it and reports ok or FAILED
+	what=$1
+	shift
+	if "$@"; then demo "$what: ok"; else demo "$what: FAILED"; fi
+}
+step "mke2fs" mke2fs -q "$dev"
+mkdir -p /mnt/disk
+step "mount ext2" mount -t ext2 "$dev" /mnt/disk
+cp /tmp/data /mnt/disk/data
+for i in 1 2 3 4 5 6 7 8; do
+	dd if=/tmp/data of="/mnt/disk/file$i" bs=64k count=$((i * 16)) 2>/dev/null
+done
+umount /mnt/disk
+echo 3 > /proc/sys/vm/drop_caches
+mount -t ext2 "$dev" /mnt/disk
+if [ "$(md5sum < /mnt/disk/data)" = "$sum" ]; then
+	demo "24 MiB file written, remounted, read back: checksum matches"
+else
+	demo "24 MiB file written, remounted, read back: CHECKSUM MISMATCH"
+fi
+demo "filesystem: $(df -k /mnt/disk | awk 'NR == 2 { print $3 " KiB used of " $2 }')"
+umount /mnt/disk
+
+for f in /sys/kernel/debug/altdma/*/stats; do
+	sed 's/^/ALTDMA-DEMO altdma /' "$f"
+done
+rmmod altdma_nvme
+rmmod altdma
+dmesg | grep 'altdma_nvme0n1: .* reads' | sed 's/^.*altdma_nvme0n1: /ALTDMA-DEMO driver counted: /'
+finish
