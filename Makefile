@@ -10,9 +10,11 @@
 #   make clean
 #   make check            everything CI runs (scripts/check.sh)
 #   make host-test        user-space tests of the core (tests/host)
-#   make kunit KERNEL=6.1|6.12|7.2
-#                         in-kernel tests on one test kernel in QEMU
-#   make stock-smoke      insmod + smoke test on Debian's stock 6.1 kernel
+#   make kunit KERNEL=6.1|6.12|7.2|stock
+#                         every in-kernel test on one kernel in QEMU (KUnit,
+#                         smoke, nvme_demo under each policy, hot-unplug)
+#   make demo [DEMO_KERNEL=...] [DEMO_ARGS="policy=force"]
+#                         nvme_demo on altdma in QEMU, with a summary
 #
 # Command-line variables (W=, C=, CHECK=, V=, ...) reach Kbuild unchanged
 # through MAKEFLAGS.
@@ -25,7 +27,7 @@ GUARD := $(CURDIR)/scripts/check-module.sh
 kdir-release = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules install clean check host-test kunit stock-smoke demo bench help
+.PHONY: all modules install clean check host-test kunit demo bench help
 
 all: modules
 
@@ -63,10 +65,7 @@ host-test:
 
 KERNEL ?= 6.1
 kunit:
-	scripts/kunit.sh $(KERNEL)
-
-stock-smoke:
-	scripts/stock-smoke.sh
+	scripts/guest-test.sh $(KERNEL)
 
 demo:
 	scripts/demo.sh

@@ -21,13 +21,13 @@
 # iv. checkpatch.pl --strict on the C shim (one test per file), when
 #     checkpatch.pl can be found or extracted from Debian's linux-source-6.1
 #  v. shellcheck on the build scripts (one test per script), when installed
-# vi. in-kernel tests (scripts/kunit.sh) on each test kernel in
-#     $ALTDMA_KERNELS (default: 6.1 6.12 7.2), built once and cached: one test
-#     per KUnit case, guest result and log verdict (SKIP lines are counted
-#     as skipped, never as passed)
+# vi. in-kernel tests (scripts/guest-test.sh: KUnit, smoke, nvme_demo under
+#     every policy, hot-unplug) on each kernel in $ALTDMA_KERNELS (default:
+#     the 6.1, 6.12 and 7.2 test kernels, built once and cached, and Debian's
+#     stock 6.1 kernel): one test per KUnit case, guest result and log
+#     verdict (SKIP lines are counted as skipped, never as passed)
 #vii. the harness self-test: a deliberately leaked DMA mapping must fail the
 #     verdict
-#viii. the stock Debian kernel smoke test (scripts/stock-smoke.sh)
 #
 # Logs: build/check/ (ignored by git).  Environment: KDIR overrides the
 # stock headers directory.
@@ -286,9 +286,9 @@ fi
 step_done
 
 # --- vi. in-kernel tests ----------------------------------------------------------
-for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2}; do
-	step "in-kernel tests on Linux $version (the test kernel is built once, then cached)"
-	run_verdicts "linux-$version" "$logdir/kunit-$version.log" scripts/kunit.sh "$version"
+for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2 stock}; do
+	step "in-kernel tests on Linux $version (a test kernel is built once, then cached)"
+	run_verdicts "linux-$version" "$logdir/guest-$version.log" scripts/guest-test.sh "$version"
 	step_done
 done
 
@@ -296,12 +296,7 @@ done
 selftest_kernel=${ALTDMA_KERNELS:-6.1}
 selftest_kernel=${selftest_kernel%% *}
 step "harness self-test on Linux $selftest_kernel (a leaked mapping must fail the verdict)"
-run_verdicts "selftest" "$logdir/selftest.log" scripts/kunit.sh "$selftest_kernel" --selftest
-step_done
-
-# --- viii. stock kernel -----------------------------------------------------------
-step "stock Debian kernel: insmod and smoke test in QEMU"
-run_verdicts "stock" "$logdir/stock.log" scripts/stock-smoke.sh
+run_verdicts "selftest" "$logdir/selftest.log" scripts/guest-test.sh "$selftest_kernel" --selftest
 step_done
 
 finish

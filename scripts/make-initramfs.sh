@@ -26,8 +26,10 @@ cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
-install -m 0755 "$ALTDMA_ROOT/scripts/guest/common.sh" \
-	"$ALTDMA_ROOT/scripts/guest/smoke-steps.sh" "$root/lib/altdma/"
+for steps in "$ALTDMA_ROOT"/scripts/guest/common.sh \
+	"$ALTDMA_ROOT"/scripts/guest/*-steps.sh; do
+	install -m 0755 "$steps" "$root/lib/altdma/"
+done
 install -m 0755 "$guest" "$root/init"
 for file in "$@"; do
 	cp "$file" "$root/lib/altdma/"

@@ -37,12 +37,13 @@ expect_failure() {
 	if "$@"; then result fail "$what" "'$*' succeeded"; else result ok "$what"; fi
 }
 
-# Scans for leaks twice (kmemleak reports objects only after a grace period
-# and a second scan) and prints what it found for the host's verdict.
+# Scans for leaks twice (kmemleak reports an object only once it is older
+# than 5 s, and the second scan drops transient false positives) and prints
+# what it found for the host's verdict.
 report_leaks() {
 	if [ -w /sys/kernel/debug/kmemleak ]; then
+		sleep 5
 		echo scan > /sys/kernel/debug/kmemleak
-		sleep 6
 		echo scan > /sys/kernel/debug/kmemleak
 		cat /sys/kernel/debug/kmemleak
 	fi

@@ -1,9 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest /init: nvme_demo end to end under each altdma policy. QEMU drops a
-# bad DMA address silently, so only the data read back proves the mapping.
-# shellcheck source=scripts/guest/common.sh
-. /lib/altdma/common.sh
+# nvme_demo end to end under each altdma policy; sourced by the guest's
+# /init. QEMU drops a bad DMA address silently, so only the data read back
+# proves the mapping.
 
 disk=altdma_nvme0n1
 dev=/dev/$disk
@@ -37,11 +36,11 @@ verify_policy() {
 	name=$1
 	shift
 	if ! insmod /lib/altdma/altdma_nvme.ko "$@"; then
-		result fail "$name: insmod altdma_nvme $*"
+		result fail "nvme $name: insmod altdma_nvme $*"
 		return
 	fi
 	if ! wait_for 20 test -b "$dev"; then
-		result fail "$name: $dev appeared"
+		result fail "nvme $name: $dev appeared"
 		rmmod altdma_nvme
 		return
 	fi
@@ -52,7 +51,7 @@ verify_policy() {
 	dd if=/tmp/pattern of="$dev" bs=1M count="$mib" conv=fsync 2>/dev/null
 	echo 3 > /proc/sys/vm/drop_caches
 	dd if="$dev" of=/tmp/readback bs=1M count="$mib" 2>/dev/null
-	expect_success "$name: whole disk ($mib MiB) reads back as written" \
+	expect_success "nvme $name: whole disk ($mib MiB) reads back as written" \
 		cmp -s /tmp/pattern /tmp/readback
 	rm -f /tmp/readback
 
@@ -68,35 +67,35 @@ verify_policy() {
 	done
 	rm -f /tmp/direct
 	if [ "$ok" = 1 ]; then
-		result ok "$name: direct I/O of 4 KiB to 1 MiB blocks reads back"
+		result ok "nvme $name: direct I/O of 4 KiB to 1 MiB blocks reads back"
 	else
-		result fail "$name: direct I/O of 4 KiB to 1 MiB blocks reads back"
+		result fail "nvme $name: direct I/O of 4 KiB to 1 MiB blocks reads back"
 	fi
 
 	if st=$(stats_file); then
 		sed "s/^/ALTDMA-STATS $name: /" "$st"
-		expect_success "$name: no bounce mapping outstanding" \
+		expect_success "nvme $name: no bounce mapping outstanding" \
 			test "$(stat_value "$st" outstanding_bounces)" = 0
-		expect_success "$name: no guard-byte violation" \
+		expect_success "nvme $name: no guard-byte violation" \
 			test "$(stat_value "$st" guard_violations)" = 0
 		if [ "$name" != direct ]; then
-			expect_success "$name: writes were bounced" \
+			expect_success "nvme $name: writes were bounced" \
 				test "$(stat_value "$st" bounced_to_device)" -gt 0
-			expect_success "$name: reads were bounced" \
+			expect_success "nvme $name: reads were bounced" \
 				test "$(stat_value "$st" bounced_from_device)" -gt 0
 		fi
 	else
-		result fail "$name: altdma stats for the disk"
+		result fail "nvme $name: altdma stats for the disk"
 	fi
-	expect_success "$name: rmmod altdma_nvme" rmmod altdma_nvme
-	expect_failure "$name: altdma detached from the disk" stats_file
+	expect_success "nvme $name: rmmod altdma_nvme" rmmod altdma_nvme
+	expect_failure "nvme $name: altdma detached from the disk" stats_file
 }
 
-dd if=/dev/urandom of=/tmp/pattern bs=1M count=64 2>/dev/null
+dd if=/dev/urandom of=/tmp/pattern bs=1M count=32 2>/dev/null
 dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=4 2>/dev/null
-expect_success "insmod altdma" insmod /lib/altdma/altdma.ko
+expect_success "nvme: insmod altdma" insmod /lib/altdma/altdma.ko
 verify_policy direct policy=direct
 verify_policy bounce32 policy=bounce emulated_mask_bits=32
 verify_policy force policy=force
-expect_success "rmmod altdma" rmmod altdma
-finish
+expect_success "nvme: rmmod altdma" rmmod altdma
+rm -f /tmp/pattern /tmp/pattern2

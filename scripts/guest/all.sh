@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest /init: every in-kernel test in one boot. KUnit suites (on kernels
+# that have KUnit), the smoke module and unload rules, nvme_demo under each
+# policy, then hot-unplug of the disk during I/O; leaks are reported last.
+# shellcheck source=scripts/guest/common.sh
+. /lib/altdma/common.sh
+
+expect_success "insmod altdma" insmod /lib/altdma/altdma.ko
+if [ -e /lib/altdma/altdma_kunit.ko ]; then
+	# KUnit runs the suites while the module loads.
+	expect_success "insmod altdma_kunit" insmod /lib/altdma/altdma_kunit.ko
+	expect_success "rmmod altdma_kunit" rmmod altdma_kunit
+fi
+# shellcheck source=scripts/guest/smoke-steps.sh
+. /lib/altdma/smoke-steps.sh
+# shellcheck source=scripts/guest/nvme-steps.sh
+. /lib/altdma/nvme-steps.sh
+# shellcheck source=scripts/guest/hotplug-steps.sh
+. /lib/altdma/hotplug-steps.sh
+finish
