@@ -76,7 +76,7 @@ altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)
 {
-	return policy_of(core).map_phys(phys, size, dir, attrs);
+	return core->device.map_phys(phys, size, dir, attrs);
 }
 
 void altdma_core_unmap_phys(struct altdma_core_device *core,
@@ -90,7 +90,7 @@ altdma_dma_t altdma_core_map_resource(struct altdma_core_device *core,
 				      altdma_phys_t phys, altdma_usize size,
 				      enum altdma_dir dir, unsigned long attrs)
 {
-	return policy_of(core).map_resource(phys, size, dir, attrs);
+	return core->device.map_resource(phys, size, dir, attrs);
 }
 
 // Resources are never bounced or synced, under any policy.
@@ -145,8 +145,8 @@ int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
 		      altdma_u32 caller_gfp, unsigned long attrs,
 		      altdma_phys_t *phys, altdma_dma_t *dma)
 {
-	return store_block(policy_of(core).alloc(size, caller_gfp, attrs,
-						 CoherentKind::kCoherent),
+	return store_block(core->device.alloc(size, caller_gfp, attrs,
+					      CoherentKind::kCoherent),
 			   phys, dma);
 }
 
@@ -161,8 +161,8 @@ int altdma_core_alloc_pages(struct altdma_core_device *core,
 			    altdma_u32 caller_gfp, altdma_phys_t *phys,
 			    altdma_dma_t *dma)
 {
-	return store_block(policy_of(core).alloc(size, caller_gfp, 0,
-						 CoherentKind::kPages),
+	return store_block(core->device.alloc(size, caller_gfp, 0,
+					      CoherentKind::kPages),
 			   phys, dma);
 }
 

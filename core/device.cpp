@@ -41,6 +41,40 @@ void Device::read_stats(struct altdma_core_stats *stats)
 {
 	__builtin_memset(stats, 0, sizeof(*stats));
 	policy_->read_stats(stats);
+	stats->maps = maps_.get();
+	stats->map_failures = map_failures_.get();
+	stats->coherent_allocs = coherent_allocs_.get();
+}
+
+altdma_dma_t Device::counted(altdma_dma_t dma)
+{
+	if (dma == ALTDMA_MAPPING_ERROR)
+		map_failures_.add(1);
+	else
+		maps_.add(1);
+	return dma;
+}
+
+altdma_dma_t Device::map_phys(altdma_phys_t phys, altdma_usize size,
+			      enum altdma_dir dir, unsigned long attrs)
+{
+	return counted(policy_->map_phys(phys, size, dir, attrs));
+}
+
+altdma_dma_t Device::map_resource(altdma_phys_t phys, altdma_usize size,
+				  enum altdma_dir dir, unsigned long attrs)
+{
+	return counted(policy_->map_resource(phys, size, dir, attrs));
+}
+
+Result<CoherentBlock> Device::alloc(altdma_usize size, altdma_u32 caller_gfp,
+				    unsigned long attrs, CoherentKind kind)
+{
+	Result<CoherentBlock> block = policy_->alloc(size, caller_gfp, attrs, kind);
+
+	if (block.ok())
+		coherent_allocs_.add(1);
+	return block;
 }
 
 int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
@@ -55,8 +89,8 @@ int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 		if (!sg)
 			break;
 		altdma_u32 length = altdma_plat_sg_length(sg);
-		altdma_dma_t dma = policy_->map_phys(altdma_plat_sg_phys(sg),
-						     length, dir, attrs);
+		altdma_dma_t dma = map_phys(altdma_plat_sg_phys(sg), length,
+					    dir, attrs);
 		if (dma == ALTDMA_MAPPING_ERROR)
 			break;
 		altdma_plat_sg_set_dma(sg, dma, length);

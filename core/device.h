@@ -8,6 +8,7 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
+#include "bounce_stats.h"
 #include "dma_range_map.h"
 #include "mapping_policy.h"
 #include "status.h"
@@ -31,6 +32,14 @@ public:
 	MappingPolicy &policy() { return *policy_; }
 	void read_stats(struct altdma_core_stats *stats);
 
+	// Streaming maps and coherent allocations, counted for every policy.
+	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
+			      enum altdma_dir dir, unsigned long attrs);
+	altdma_dma_t map_resource(altdma_phys_t phys, altdma_usize size,
+				  enum altdma_dir dir, unsigned long attrs);
+	Result<CoherentBlock> alloc(altdma_usize size, altdma_u32 caller_gfp,
+				    unsigned long attrs, CoherentKind kind);
+
 	// Returns @nents, or the negated errno after unmapping what was mapped.
 	int map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 		   unsigned long attrs);
@@ -46,9 +55,14 @@ public:
 				    altdma_u64 pgoff, altdma_u64 user_pages);
 
 private:
+	altdma_dma_t counted(altdma_dma_t dma);
+
 	struct altdma_plat_device *plat_;
 	DmaRangeMap ranges_;
 	MappingPolicy *policy_ = nullptr;
+	Counter maps_;
+	Counter map_failures_;
+	Counter coherent_allocs_;
 };
 
 } // namespace altdma

@@ -62,6 +62,9 @@ struct altdma_config {
  * @fail_exhausted: maps refused for lack of free space
  * @fail_unreachable: bounce buffers the device's current mask cannot reach
  * @guard_violations: red zones found overwritten
+ * @maps: streaming mappings made (sg entries count one each), any policy
+ * @map_failures: streaming mappings refused
+ * @coherent_allocs: coherent and page allocations made
  */
 struct altdma_stats {
 	u64 pool_size;
@@ -76,6 +79,9 @@ struct altdma_stats {
 	u64 fail_exhausted;
 	u64 fail_unreachable;
 	u64 guard_violations;
+	u64 maps;
+	u64 map_failures;
+	u64 coherent_allocs;
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);

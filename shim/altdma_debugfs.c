@@ -25,6 +25,9 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "policy: %s\n", altdma_policy_name(att->config.policy));
 	seq_printf(seq, "flags: %#x\n", att->config.flags);
 	seq_printf(seq, "emulated_mask_bits: %u\n", att->config.emulated_mask_bits);
+	seq_printf(seq, "maps: %llu\n", stats.maps);
+	seq_printf(seq, "map_failures: %llu\n", stats.map_failures);
+	seq_printf(seq, "coherent_allocs: %llu\n", stats.coherent_allocs);
 	seq_printf(seq, "pool_size: %llu\n", stats.pool_size);
 	seq_printf(seq, "pool_used: %llu\n", stats.pool_used);
 	seq_printf(seq, "pool_high_water: %llu\n", stats.pool_high_water);

@@ -28,6 +28,8 @@ static_assert((int)ALTDMA_BOUNCE == ALTDMA_POLICY_BOUNCE);
 static_assert(sizeof(struct altdma_stats) == sizeof(struct altdma_core_stats));
 static_assert(offsetof(struct altdma_stats, guard_violations) ==
 	      offsetof(struct altdma_core_stats, guard_violations));
+static_assert(offsetof(struct altdma_stats, coherent_allocs) ==
+	      offsetof(struct altdma_core_stats, coherent_allocs));
 
 static LIST_HEAD(altdma_attachments);
 static DEFINE_MUTEX(altdma_attach_lock);

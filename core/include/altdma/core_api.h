@@ -64,6 +64,9 @@ struct altdma_core_stats {
 	altdma_u64 fail_exhausted;
 	altdma_u64 fail_unreachable;
 	altdma_u64 guard_violations;
+	altdma_u64 maps;		/* streaming mappings made, every policy */
+	altdma_u64 map_failures;	/* streaming mappings refused */
+	altdma_u64 coherent_allocs;	/* coherent/page allocations made */
 };
 
 struct altdma_core_device;
