@@ -352,44 +352,46 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 	stats_.used.sub(m.run_bytes);
 }
 
+// A sync of [dma, dma + size) inside a live mapping: checks its red zones,
+// clamps the range to the mapping, and says where in it the range starts.
+Result<BouncePool::Found> BouncePool::begin_sync(const char *when,
+						  altdma_dma_t dma,
+						  altdma_u64 *size)
+{
+	Result<Found> found = find_mapping(when, dma);
+
+	if (!found.ok())
+		return found;
+	const BounceMapping &m = found.value().mapping;
+	altdma_u64 offset = found.value().offset;
+	check_guards(when, m, dma - offset);
+	if (*size > m.size - offset) {
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "sync of DMA address %#llx+%llu runs past its mapping's end\n",
+				    dma, *size);
+		*size = m.size - offset;
+	}
+	return found;
+}
+
 void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
 			      enum altdma_dir dir)
 {
-	Result<Found> found = find_mapping("sync for CPU", dma);
+	Result<Found> found = begin_sync("sync for CPU", dma, &size);
 
-	if (!found.ok())
-		return;
-	const BounceMapping &m = found.value().mapping;
-	altdma_u64 offset = found.value().offset;
-	check_guards("sync for CPU", m, dma - offset);
-	if (size > m.size - offset) {
-		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-				    "sync of DMA address %#llx+%llu runs past its mapping's end\n",
-				    dma, size);
-		size = m.size - offset;
-	}
-	if (copies_to_cpu(dir))
-		copy(m.orig + offset, m.bounce + offset, size);
+	if (found.ok() && copies_to_cpu(dir))
+		copy(found.value().mapping.orig + found.value().offset,
+		     found.value().mapping.bounce + found.value().offset, size);
 }
 
 void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
 				 enum altdma_dir dir)
 {
-	Result<Found> found = find_mapping("sync for device", dma);
+	Result<Found> found = begin_sync("sync for device", dma, &size);
 
-	if (!found.ok())
-		return;
-	const BounceMapping &m = found.value().mapping;
-	altdma_u64 offset = found.value().offset;
-	check_guards("sync for device", m, dma - offset);
-	if (size > m.size - offset) {
-		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-				    "sync of DMA address %#llx+%llu runs past its mapping's end\n",
-				    dma, size);
-		size = m.size - offset;
-	}
-	if (copies_to_device(dir))
-		copy(m.bounce + offset, m.orig + offset, size);
+	if (found.ok() && copies_to_device(dir))
+		copy(found.value().mapping.bounce + found.value().offset,
+		     found.value().mapping.orig + found.value().offset, size);
 }
 
 Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,

@@ -85,6 +85,8 @@ private:
 	Status create_areas();
 	BounceArea *find_area(altdma_dma_t dma) const;
 	Result<Found> find_mapping(const char *what, altdma_dma_t dma);
+	Result<Found> begin_sync(const char *when, altdma_dma_t dma,
+				 altdma_u64 *size);
 	altdma_dma_t reserve(const BounceRequest &req, BounceMapping *mapping,
 			     BounceArea **area);
 	bool reachable(altdma_dma_t dma, const BounceMapping &m,
