@@ -152,6 +152,7 @@ struct nvd_ctrl {
 /* nvd_main.c */
 int nvd_admin_exec(struct nvd_ctrl *ctrl, struct nvme_command *cmd, u32 *result);
 bool nvd_ctrl_gone(struct nvd_ctrl *ctrl);
+int nvd_disable(struct nvd_ctrl *ctrl);
 
 /* nvd_io.c */
 int nvd_alloc_queue(struct nvd_ctrl *ctrl, struct nvd_queue *q, u16 qid,

@@ -116,7 +116,9 @@ static void nvd_handle_cqe(struct nvd_queue *q, struct nvme_completion *cqe)
 	struct request *rq = blk_mq_tag_to_rq(q->tags, cqe->command_id);
 	struct nvd_iod *iod;
 
-	if (unlikely(!rq)) {
+	/* A late or duplicate completion must not end a request twice. */
+	if (unlikely(!rq || !blk_mq_request_started(rq) ||
+		     blk_mq_request_completed(rq))) {
 		dev_warn_ratelimited(q->ctrl->dev,
 				     "completion for unknown command %u on queue %u\n",
 				     cqe->command_id, q->qid);
@@ -163,15 +165,23 @@ static irqreturn_t nvd_irq(int irq, void *data)
 	return found ? IRQ_HANDLED : IRQ_NONE;
 }
 
-/* One vector for every queue (INTx, or a single MSI-X vector). */
+/*
+ * One vector for every queue (INTx, or a single MSI-X vector). The admin
+ * queue shares it: its completions are polled by nvd_admin_exec(), but a
+ * pending one is this device's interrupt all the same.
+ */
 static irqreturn_t nvd_irq_shared(int irq, void *data)
 {
 	struct nvd_ctrl *ctrl = data;
+	struct nvd_queue *aq = &ctrl->admin;
 	bool found = false;
 	int i;
 
 	for (i = 0; i < ctrl->nr_io_queues; i++)
 		found |= nvd_irq(irq, &ctrl->queues[i]) == IRQ_HANDLED;
+	if ((le16_to_cpu(READ_ONCE(aq->cqes[aq->cq_head].status)) & 1) ==
+	    aq->cq_phase)
+		found = true;
 	return found ? IRQ_HANDLED : IRQ_NONE;
 }
 
@@ -528,10 +538,13 @@ static bool nvd_cancel_rq(struct request *rq, void *data)
  * nvd_kill - stop the controller for good and fail all I/O
  * @ctrl: a controller whose disk has been added
  *
- * Disabling the controller stops its DMA, so the buffers of the requests
- * failed here can be unmapped safely. Idempotent.
+ * The order is nvme_dev_disable()'s: no new dispatch, the controller
+ * disabled and seen to stop (so no DMA is left in flight and the buffers
+ * can be unmapped), every request still pending failed, and only then the
+ * disk marked dead (since 6.12 that waits for the filesystem's writeback,
+ * which the failed requests end). Idempotent.
  *
- * Context: process context.
+ * Context: process context; sleeps.
  */
 void nvd_kill(struct nvd_ctrl *ctrl)
 {
@@ -541,16 +554,17 @@ void nvd_kill(struct nvd_ctrl *ctrl)
 		return;
 	dev_warn(ctrl->dev, "%s: controller dead, failing all I/O\n",
 		 ctrl->disk->disk_name);
-	blk_mark_disk_dead(ctrl->disk);
+	blk_mq_quiesce_queue(ctrl->disk->queue);
 	if (!nvd_ctrl_gone(ctrl))
-		writel(readl(ctrl->bar + NVME_REG_CC) & ~NVME_CC_ENABLE,
-		       ctrl->bar + NVME_REG_CC);
+		nvd_disable(ctrl);
 	for (i = 0; i < ctrl->nr_vectors; i++)
 		synchronize_irq(pci_irq_vector(ctrl->pdev, i));
 	for (i = 0; i < ctrl->nr_io_queues; i++)
 		nvd_poll_queue(&ctrl->queues[i]);
 	blk_mq_tagset_busy_iter(&ctrl->tag_set, nvd_cancel_rq, ctrl);
 	blk_mq_tagset_wait_completed_request(&ctrl->tag_set);
+	blk_mq_unquiesce_queue(ctrl->disk->queue);
+	blk_mark_disk_dead(ctrl->disk);
 }
 
 void nvd_dead_work(struct work_struct *work)
@@ -562,13 +576,10 @@ static enum blk_eh_timer_return nvd_timeout(struct request *rq)
 {
 	struct nvd_queue *q = rq->mq_hctx->driver_data;
 	struct nvd_ctrl *ctrl = q->ctrl;
-	struct nvd_iod *iod = blk_mq_rq_to_pdu(rq);
 
-	if (READ_ONCE(ctrl->dead)) {
-		iod->status = BLK_STS_IOERR;
-		blk_mq_complete_request(rq);
-		return BLK_EH_DONE;
-	}
+	/* nvd_kill() is on it and completes every pending request. */
+	if (READ_ONCE(ctrl->dead))
+		return BLK_EH_RESET_TIMER;
 	nvd_poll_queue(q);
 	if (blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT) {
 		dev_warn(ctrl->dev, "request %d on queue %u completed by polling: missed interrupt\n",

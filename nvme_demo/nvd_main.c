@@ -87,7 +87,7 @@ static unsigned long nvd_ready_timeout(struct nvd_ctrl *ctrl)
 	return (NVME_CAP_TIMEOUT(ctrl->cap) + 1) * HZ / 2;
 }
 
-static int nvd_disable(struct nvd_ctrl *ctrl)
+int nvd_disable(struct nvd_ctrl *ctrl)
 {
 	u32 cc = readl(ctrl->bar + NVME_REG_CC);
 
@@ -141,11 +141,12 @@ int nvd_admin_exec(struct nvd_ctrl *ctrl, struct nvme_command *cmd, u32 *result)
 	struct nvd_queue *aq = &ctrl->admin;
 	unsigned long deadline = jiffies + NVD_ADMIN_TIMEOUT;
 	struct nvme_completion *cqe;
+	u16 cid, status;
 	int ret = 0;
-	u16 status;
 
 	mutex_lock(&ctrl->admin_lock);
-	cmd->common.command_id = ctrl->admin_cid++;
+	cid = ctrl->admin_cid++;
+	cmd->common.command_id = cid;
 	memcpy(&aq->sq_cmds[aq->sq_tail], cmd, sizeof(*cmd));
 	aq->sq_tail = (aq->sq_tail + 1) % aq->depth;
 	writel(aq->sq_tail, aq->sq_db);
@@ -153,28 +154,35 @@ int nvd_admin_exec(struct nvd_ctrl *ctrl, struct nvme_command *cmd, u32 *result)
 	for (;;) {
 		cqe = &aq->cqes[aq->cq_head];
 		status = le16_to_cpu(READ_ONCE(cqe->status));
-		if ((status & 1) == aq->cq_phase)
-			break;
+		if ((status & 1) == aq->cq_phase) {
+			dma_rmb();
+			if (result)
+				*result = le32_to_cpu(cqe->result.u32);
+			if (++aq->cq_head == aq->depth) {
+				aq->cq_head = 0;
+				aq->cq_phase ^= 1;
+			}
+			writel(aq->cq_head, aq->cq_db);
+			if (cqe->command_id == cid)
+				break;
+			dev_warn(ctrl->dev, "stale admin completion for command %u ignored\n",
+				 cqe->command_id);
+			continue;
+		}
 		if (nvd_ctrl_gone(ctrl)) {
 			ret = -ENODEV;
 			goto unlock;
 		}
 		if (time_after(jiffies, deadline)) {
-			dev_err(ctrl->dev, "admin command %#x timed out\n",
+			/* The buffers of the command die with the caller. */
+			dev_err(ctrl->dev, "admin command %#x timed out; disabling the controller\n",
 				cmd->common.opcode);
+			nvd_disable(ctrl);
 			ret = -ETIMEDOUT;
 			goto unlock;
 		}
 		usleep_range(20, 100);
 	}
-	dma_rmb();
-	if (result)
-		*result = le32_to_cpu(cqe->result.u32);
-	if (++aq->cq_head == aq->depth) {
-		aq->cq_head = 0;
-		aq->cq_phase ^= 1;
-	}
-	writel(aq->cq_head, aq->cq_db);
 	if (status >> 1) {
 		dev_err(ctrl->dev, "admin command %#x failed: status %#x\n",
 			cmd->common.opcode, status >> 1);
@@ -220,7 +228,8 @@ static int nvd_identify_all(struct nvd_ctrl *ctrl)
 	if (ret)
 		goto out;
 	id = buf;
-	if (id->mdts)
+	/* MDTS is a power of two of pages; 2^20 pages is beyond any limit. */
+	if (id->mdts && id->mdts < 20)
 		ctrl->mdts_bytes = NVD_PAGE_SIZE << id->mdts;
 	if (!le32_to_cpu(id->nn)) {
 		dev_err(ctrl->dev, "controller has no namespace\n");

@@ -5,7 +5,9 @@
  * altdma_attach() replaces one device's dma_map_ops with altdma's, which
  * implement the configured policy; altdma_detach() restores the previous
  * ops. Attach before the driver calls dma_set_mask*(), and detach only when
- * the device has no DMA in flight and no mapping outstanding.
+ * the device has no DMA in flight and no mapping or allocation outstanding:
+ * a driver that uses managed DMA allocations (dmam_*) must not detach in
+ * remove(), since those are freed after it returns.
  */
 #ifndef _ALTDMA_H
 #define _ALTDMA_H

@@ -55,6 +55,14 @@ static int altdma_check_device(struct device *dev)
 		dev_err(dev, "altdma: non-coherent devices are not supported\n");
 		return -EOPNOTSUPP;
 	}
+	/*
+	 * Ops the architecture gives every device (Xen's swiotlb, AMD GART)
+	 * translate addresses altdma would hand out as physical ones.
+	 */
+	if (!dev->dma_ops && get_dma_ops(dev)) {
+		dev_err(dev, "altdma: device uses the architecture's DMA ops (Xen or GART); not supported\n");
+		return -EOPNOTSUPP;
+	}
 	if (altdma_compat_iommu_translated(dev)) {
 		dev_err(dev, "altdma: device is in a translated IOMMU domain; use iommu=pt or detach it from the IOMMU\n");
 		return -EOPNOTSUPP;
