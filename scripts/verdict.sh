@@ -66,10 +66,29 @@ while IFS= read -r line; do
 	fi
 done < <(grep '^ALTDMA-RESULT ' <<<"$clean")
 
+# A known report of the kernel's own, not of altdma: pciehp re-takes its
+# slot's reset_lock under pci_rescan_remove_lock while it unbinds a removed
+# device (drivers/pci/hotplug/pciehp_pci.c, the same in 6.1, 6.12 and 7.2),
+# which lockdep flags on every hot-unplug. Only a circular-dependency report
+# naming exactly those two locks in pciehp_unconfigure_device is set aside;
+# it is listed as skipped, and lockdep is off after it (the guest hot-unplugs
+# last for that reason).
+known=$(awk '/WARNING: possible circular locking dependency detected/ { start = NR; want = 0 }
+	start && NR <= start + 12 && /is trying to acquire lock:/ { want = NR + 1 }
+	start && NR == want && /\(&ctrl->reset_lock\).*pciehp_unconfigure_device/ { ok = 1 }
+	start && ok && NR <= start + 12 && /\(pci_rescan_remove_lock\).*pciehp_unconfigure_device/ {
+		print start; start = 0; ok = 0 }' <<<"$clean")
+if [ -n "$known" ]; then
+	report SKIP "kernel lockdep report in pciehp (reset_lock vs pci_rescan_remove_lock on hot-unplug), not altdma's"
+fi
+
 # Reports that must never appear. DMA-API debug announces itself with two
 # harmless lines at boot; anything else it prints is an error report.
 bad=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|UBSAN:|INFO: possible|INFO: task .* blocked|unreferenced object|DMA-API: |^ALTDMA-DMA-API-LIVE ' <<<"$clean" |
 	grep -vE 'DMA-API: (preallocated [0-9]+ debug entries|debugging enabled by kernel config)')
+for line in $known; do
+	bad=$(grep -v "^$line:" <<<"$bad")
+done
 errors=$(sed -n 's/^ALTDMA-DMA-API-ERRORS \([0-9]*\).*/\1/p' <<<"$clean" | tail -n 1)
 if [ -n "$errors" ] && [ "$errors" != 0 ]; then
 	bad+=$'\n'"DMA-API debug counted $errors error(s)"
