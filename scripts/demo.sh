@@ -3,7 +3,7 @@
 # `make demo`: boots a QEMU guest (the 6.1 test kernel unless
 # DEMO_KERNEL=6.12|7.2|stock), loads altdma and nvme_demo with
 # DEMO_ARGS (default: the bounce policy with a 32-bit emulated mask, in a
-# 6 GiB guest, so buffers above 4 GiB really bounce), puts an ext2
+# 6 GiB guest, so buffers above 4 GiB really bounce), puts an ext4
 # filesystem on the emulated NVMe disk, and prints what happened.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
