@@ -68,18 +68,19 @@ finish() {
 	exit
 }
 
-# run_verdicts NAME LOG COMMAND...: runs a script that prints verdict lines
-# (PASS:/FAIL:/SKIP:) and counts them; a non-zero exit without a FAIL line,
-# or no verdict line at all, is one failure.
+# run_verdicts NAME LOG PREFIX COMMAND...: runs a script that prints verdict
+# lines (PASS:/FAIL:/SKIP:) and counts them, each named with PREFIX; a
+# non-zero exit without a FAIL line, or no verdict line at all, is one
+# failure.
 run_verdicts() {
-	local name=$1 log=$2 rc=0 n=0 line
-	shift 2
+	local name=$1 log=$2 prefix=$3 rc=0 n=0 line
+	shift 3
 	"$@" >"$log" 2>&1 || rc=$?
 	while IFS= read -r line; do
 		case $line in
-		"PASS: "*) pass "${line#PASS: }"; n=$((n + 1)) ;;
-		"FAIL: "*) fail "${line#FAIL: }"; n=$((n + 1)) ;;
-		"SKIP: "*) skip "${line#SKIP: }"; n=$((n + 1)) ;;
+		"PASS: "*) pass "$prefix${line#PASS: }"; n=$((n + 1)) ;;
+		"FAIL: "*) fail "$prefix${line#FAIL: }"; n=$((n + 1)) ;;
+		"SKIP: "*) skip "$prefix${line#SKIP: }"; n=$((n + 1)) ;;
 		"    "*) echo "$line" ;;
 		esac
 	done <"$log"
@@ -109,7 +110,7 @@ step_done
 step "host tests (make -C tests/host test)"
 log=$logdir/host-tests.log
 rc=0
-make -C tests/host test >"$log" 2>&1 || rc=$?
+make -C tests/host -j"$(nproc)" test >"$log" 2>&1 || rc=$?
 ok_cases=$(sed -n 's/^\[       OK \] \([^ ]*\).*/\1/p' "$log")
 failed_cases=$(sed -n 's/^\[  FAILED  \] \([^ ]*\) (.*/\1/p' "$log")
 n_ok=$(grep -c . <<<"$ok_cases")
@@ -188,22 +189,8 @@ step_done
 
 # --- iii. guard tests -------------------------------------------------------------
 step "guard tests (tests/guard/run.sh)"
-log=$logdir/guard-tests.log
-rc=0
-ALTDMA_GUARD_LOG_DIR=$logdir/guard tests/guard/run.sh >"$log" 2>&1 || rc=$?
-n=0
-while IFS= read -r line; do
-	case $line in
-	"PASS: "*) pass "guard: ${line#PASS: }"; n=$((n + 1)) ;;
-	"FAIL: "*) fail "guard: ${line#FAIL: }"; n=$((n + 1)) ;;
-	"    | "*) echo "$line" ;;
-	esac
-done <"$log"
-if [ "$rc" -ne 0 ] && ! grep -q '^FAIL: ' "$log"; then
-	fail "guard tests: exit status $rc without a FAIL line" "$log"
-elif [ "$n" -eq 0 ]; then
-	fail "guard tests: no result" "$log"
-fi
+export ALTDMA_GUARD_LOG_DIR=$logdir/guard
+run_verdicts "guard tests" "$logdir/guard-tests.log" "guard: " tests/guard/run.sh
 step_done
 
 # --- iv. checkpatch on the shim -------------------------------------------------
@@ -288,7 +275,8 @@ step_done
 # --- vi. in-kernel tests ----------------------------------------------------------
 for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2 stock}; do
 	step "in-kernel tests on Linux $version (a test kernel is built once, then cached)"
-	run_verdicts "linux-$version" "$logdir/guest-$version.log" scripts/guest-test.sh "$version"
+	run_verdicts "linux-$version" "$logdir/guest-$version.log" "" \
+		scripts/guest-test.sh "$version"
 	step_done
 done
 
@@ -296,7 +284,8 @@ done
 selftest_kernel=${ALTDMA_KERNELS:-6.1}
 selftest_kernel=${selftest_kernel%% *}
 step "harness self-test on Linux $selftest_kernel (a leaked mapping must fail the verdict)"
-run_verdicts "selftest" "$logdir/selftest.log" scripts/guest-test.sh "$selftest_kernel" --selftest
+run_verdicts "selftest" "$logdir/selftest.log" "" \
+	scripts/guest-test.sh "$selftest_kernel" --selftest
 step_done
 
 finish
