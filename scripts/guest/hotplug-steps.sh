@@ -17,6 +17,10 @@ while [ "$n" -gt 0 ] && [ ! -b "$dev" ]; do sleep 1; n=$((n - 1)); done
 	echo stopped > /tmp/reader-stopped
 ) &
 sleep 2
+# rmmod under load: the open disk pins the driver, so the kernel refuses.
+expect_failure "hotplug: rmmod altdma_nvme refused while the disk is in use" \
+	rmmod altdma_nvme
+expect_success "hotplug: the reader is still running" sh -c '! test -e /tmp/reader-stopped'
 echo "ALTDMA-HOTPLUG-READY"
 
 n=90
