@@ -240,23 +240,7 @@ TEST_F(BounceConfig, DefaultGuardIs64Bytes)
 
 TEST_F(BounceConfig, EveryBookkeepingAllocationFailureIsENOMEMWithoutLeaks)
 {
-	int failures = 0;
-	for (int nth = 1; nth < 200; nth++) {
-		plat().fail_alloc_nth(nth);
-		altdma_core_config cfg = bounce(ALTDMA_BOUNCE_GUARD_BYTES, 32);
-		altdma_core_device *core = nullptr;
-		int ret = altdma_core_create(dev_.plat(), &cfg, &core);
-		plat().fail_alloc_nth(0);
-		if (ret == 0) {
-			ASSERT_NE(core, nullptr);
-			altdma_core_destroy(core);
-			break;
-		}
-		failures++;
-		EXPECT_EQ(core, nullptr);
-		EXPECT_EQ(ret, -ALTDMA_ENOMEM) << "failing allocation #" << nth;
-		ASSERT_TRUE(plat().check_clean()) << "after failing allocation #" << nth;
-	}
+	int failures = fail_each_create_allocation(bounce(ALTDMA_BOUNCE_GUARD_BYTES, 32), 200);
 	// Core, device state, policy, chunk table, area table, and a lock plus
 	// two tables for each of the four areas.
 	EXPECT_GE(failures, 16);

@@ -83,23 +83,7 @@ TEST_F(CoreCreate, EveryAllocationFailureReturnsENOMEMWithoutLeaks)
 		SCOPED_TRACE(with_ranges ? "with ranges" : "without ranges");
 		if (with_ranges)
 			dev_.ranges = {{0, 0x80000000ull, 64 * GiB}, {64 * GiB, 0, GiB}};
-		int failures = 0;
-		for (int nth = 1; nth < 64; nth++) {
-			plat().fail_alloc_nth(nth);
-			altdma_core_config cfg = direct();
-			altdma_core_device *core = nullptr;
-			int ret = altdma_core_create(dev_.plat(), &cfg, &core);
-			plat().fail_alloc_nth(0);
-			if (ret == 0) {
-				ASSERT_NE(core, nullptr);
-				altdma_core_destroy(core);
-				break;
-			}
-			failures++;
-			EXPECT_EQ(ret, -ALTDMA_ENOMEM) << "failing allocation #" << nth;
-			EXPECT_EQ(plat().outstanding_allocs(), 0u) << "leak after failing allocation #" << nth;
-			EXPECT_EQ(plat().live_locks(), 0u) << "lock leak after failing allocation #" << nth;
-		}
+		int failures = fail_each_create_allocation(direct(), 64);
 		EXPECT_GE(failures, with_ranges ? 2 : 1);
 		EXPECT_TRUE(plat().check_clean());
 	}

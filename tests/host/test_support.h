@@ -139,6 +139,36 @@ protected:
 		core_ = nullptr;
 	}
 
+	// Fails each bookkeeping allocation of create in turn until create
+	// succeeds (within @limit): every failure must be -ENOMEM with no core
+	// and leave nothing behind. Returns how many allocations were failed.
+	int fail_each_create_allocation(const altdma_core_config &cfg, int limit)
+	{
+		int failures = 0;
+
+		for (int nth = 1; nth < limit; nth++) {
+			plat().fail_alloc_nth(nth);
+			altdma_core_config c = cfg;
+			altdma_core_device *core = nullptr;
+			int ret = altdma_core_create(dev_.plat(), &c, &core);
+			plat().fail_alloc_nth(0);
+			if (ret == 0) {
+				EXPECT_NE(core, nullptr);
+				altdma_core_destroy(core);
+				return failures;
+			}
+			failures++;
+			EXPECT_EQ(core, nullptr) << "failing allocation #" << nth;
+			EXPECT_EQ(ret, -ALTDMA_ENOMEM) << "failing allocation #" << nth;
+			if (!plat().check_clean()) {
+				ADD_FAILURE() << "leak after failing allocation #" << nth;
+				return failures;
+			}
+		}
+		ADD_FAILURE() << "create still fails after " << limit << " allocations";
+		return failures;
+	}
+
 	altdma_u64 streaming_limit() const
 	{
 		return min_not_zero(dev_.limits.dma_mask, dev_.limits.bus_limit);
