@@ -140,7 +140,7 @@ Result<BounceMapping> BounceArea::reserve(const BounceRequest &req,
 			req.orig, req.size,
 			static_cast<altdma_u32>(low + index * step -
 						(static_cast<altdma_u64>(first) << kSlotShift)),
-			count, req.dir,
+			count, req.dir, req.kind,
 		};
 		used_slots_ += count;
 		next_ = (first + count) % nr_slots_;
@@ -158,6 +158,7 @@ BounceMapping BounceArea::mapping_at(altdma_u32 head) const
 	return BounceMapping{
 		r.orig, r.size, run_start + r.lead, run_start,
 		static_cast<altdma_u64>(r.run_slots) << kSlotShift, r.dir,
+		r.kind,
 	};
 }
 

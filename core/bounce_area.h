@@ -17,6 +17,14 @@
 
 namespace altdma {
 
+// What a run of slots holds: the unmap/sync and the free paths each accept
+// only their own kind, so a misdirected call cannot copy over or free the
+// other's memory.
+enum class BounceKind : altdma_u8 {
+	kStreaming,	// a bounced dma_map_*(): has an original to copy
+	kCoherent,	// a coherent allocation: no original
+};
+
 struct BounceRequest {
 	altdma_phys_t orig;		// first byte of the original buffer
 	altdma_u64 size;
@@ -25,6 +33,7 @@ struct BounceRequest {
 	altdma_u64 alloc_align_mask;
 	altdma_u64 segment_boundary;	// dma_get_seg_boundary()
 	altdma_u32 guard;		// red-zone bytes on each side
+	BounceKind kind;
 };
 
 // A live mapping as the area recorded it.
@@ -35,6 +44,7 @@ struct BounceMapping {
 	altdma_phys_t run_start;	// first byte of its slot run
 	altdma_u64 run_bytes;
 	enum altdma_dir dir;
+	BounceKind kind;
 };
 
 enum class BounceFailure {
@@ -89,6 +99,7 @@ private:
 		altdma_u32 lead;	// bytes from run start to the data
 		altdma_u32 run_slots;
 		enum altdma_dir dir;
+		BounceKind kind;
 	};
 
 	bool run_is_free(altdma_u32 first, altdma_u32 count,

@@ -10,6 +10,7 @@
 #include <altdma/platform.h>
 
 #include "bounce_pool.h"
+#include "device_limits.h"
 #include "direct_policy.h"
 #include "dma_range_map.h"
 #include "mapping_policy.h"
@@ -26,7 +27,7 @@ public:
 	{
 	}
 
-	// Allocates the pool below every limit the device has now.
+	// Allocates the pool where the device can reach it (see pool_limit).
 	Status init();
 
 	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
@@ -50,9 +51,13 @@ public:
 	bool dma_supported(altdma_u64 mask) override;
 	altdma_u64 required_mask() override;
 	altdma_usize max_mapping_size() override;
+	bool retry_may_succeed(altdma_usize size) override;
 	void read_stats(struct altdma_core_stats *stats) override;
 
 private:
+	altdma_u64 pool_limit(const DeviceLimits &limits) const;
+	bool may_bounce_below(altdma_u64 limit);
+
 	struct altdma_plat_device *dev_;
 	PolicyConfig config_;
 	DirectPolicy direct_;

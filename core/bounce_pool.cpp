@@ -30,6 +30,15 @@ altdma_u32 dir_index(enum altdma_dir dir)
 	return static_cast<altdma_u32>(dir) & 3;
 }
 
+// swiotlb page-aligns the slots of mappings of a page or more. Keeping the
+// original's offset within the page does that for a page-aligned original
+// and leaves any other crossing as many page boundaries as it did.
+altdma_u64 kept_align_mask(altdma_u64 min_align_mask, altdma_u64 size)
+{
+	return size >= ALTDMA_PAGE_SIZE ? min_align_mask | (ALTDMA_PAGE_SIZE - 1) :
+					  min_align_mask;
+}
+
 } // namespace
 
 BouncePool::~BouncePool()
@@ -75,7 +84,8 @@ Status BouncePool::allocate_chunks()
 	while (nr_chunks_ < wanted) {
 		Result<CoherentBlock> block = pages_.allocate(
 			chunk_size_, config_.dma_limit,
-			altdma_plat_page_gfp(ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN));
+			altdma_plat_page_gfp(ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN |
+					     ALTDMA_GFP_NORETRY));
 		if (!block.ok()) {
 			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 0,
 					    "bounce pool: only %u of %u pieces of %llu bytes could be allocated below DMA address %#llx\n",
@@ -91,6 +101,8 @@ Status BouncePool::allocate_chunks()
 		altdma_dma_t last = block.value().dma + chunk_size_ - 1;
 		if (last > highest_dma_)
 			highest_dma_ = last;
+		if (block.value().dma < lowest_dma_)
+			lowest_dma_ = block.value().dma;
 	}
 	return Status::kOk;
 }
@@ -149,7 +161,9 @@ BounceArea *BouncePool::find_area(altdma_dma_t dma) const
 	return dma - area->dma() < area->size() ? area : nullptr;
 }
 
-altdma_dma_t BouncePool::reserve(const BounceRequest &req,
+// Areas wholly above @limit are passed over: a mask narrowed since attach
+// may still reach the rest of the pool.
+altdma_dma_t BouncePool::reserve(const BounceRequest &req, altdma_u64 limit,
 				 BounceMapping *mapping, BounceArea **area)
 {
 	altdma_u32 start = altdma_plat_cpu_id() % nr_areas_;
@@ -157,6 +171,9 @@ altdma_dma_t BouncePool::reserve(const BounceRequest &req,
 	for (altdma_u32 i = 0; i < nr_areas_; i++) {
 		BounceArea *candidate = &areas_[(start + i) % nr_areas_];
 		BounceFailure why;
+
+		if (candidate->dma() > limit)
+			continue;
 		Result<BounceMapping> reserved = candidate->reserve(req, &why);
 
 		if (reserved.ok()) {
@@ -169,19 +186,23 @@ altdma_dma_t BouncePool::reserve(const BounceRequest &req,
 }
 
 // Three different failures, told apart (swiotlb reports all three as "full").
+// The largest free run costs a scan of every area under its lock: only a
+// message that will be printed pays for it.
 void BouncePool::report_failure(altdma_u64 size, BounceFailure why)
 {
-	struct altdma_core_stats snapshot;
+	struct altdma_core_stats snapshot = {};
 	const char *kind = "exhausted";
 
-	read_stats(&snapshot);
 	if (why == BounceFailure::kFragmented) {
 		kind = "fragmented";
 		stats_.fragmented.add(1);
 	} else {
 		stats_.exhausted.add(1);
 	}
-	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+	if (!altdma_plat_dev_log_ratelimit(dev_))
+		return;
+	read_stats(&snapshot);
+	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 0,
 			    "bounce of %llu bytes failed: pool %s (pool %llu bytes, %llu used, largest free run %llu bytes)\n",
 			    size, kind, snapshot.pool_size, snapshot.pool_used,
 			    snapshot.pool_largest_free);
@@ -251,11 +272,17 @@ bool BouncePool::reachable(altdma_dma_t dma, const BounceMapping &m,
 	if (dma_range_reachable(dma, m.size, limit))
 		return true;
 	area->release(m.bounce);
+	report_unreachable(m.size, limit);
+	return false;
+}
+
+void BouncePool::report_unreachable(altdma_u64 size, altdma_u64 limit)
+{
 	stats_.unreachable.add(1);
 	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-			    "bounce buffer at DMA %#llx+%llu is above the device's limit %#llx\n",
-			    dma, m.size, limit);
-	return false;
+			    "bounce of %llu bytes failed: the device's limit %#llx does not reach the pool (placed at %#llx-%#llx, below %#llx at attach): attach with emulated_mask_bits at or below the device's mask\n",
+			    size, limit, lowest_dma_, highest_dma_,
+			    config_.dma_limit);
 }
 
 altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
@@ -263,27 +290,29 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 			     altdma_u64 limit)
 {
 	const struct altdma_dev_limits &raw = limits.raw();
-	altdma_u64 largest = config_.max_mapping;
 
-	if (raw.max_segment_size)
-		largest = min_u64(largest, raw.max_segment_size);
-	if (size > largest) {
+	// max_segment_size limits the segments of a scatterlist, not a single
+	// mapping: swiotlb ignores it too (PCI's default is only 64 KiB).
+	if (size > config_.max_mapping) {
 		stats_.too_large.add(1);
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
-				    "bounce of %llu bytes failed: too large (limit %llu bytes: max mapping size %llu, max segment size %u)\n",
-				    size, largest, config_.max_mapping,
-				    raw.max_segment_size);
+				    "bounce of %llu bytes failed: too large (max mapping size %llu bytes)\n",
+				    size, config_.max_mapping);
 		return ALTDMA_MAPPING_ERROR;
 	}
 
 	BounceRequest req = {
-		orig, size, dir, raw.min_align_mask, 0,
+		orig, size, dir, kept_align_mask(raw.min_align_mask, size), 0,
 		raw.segment_boundary ? raw.segment_boundary : kU64Max,
-		config_.guard,
+		config_.guard, BounceKind::kStreaming,
 	};
 	BounceMapping m;
 	BounceArea *area;
-	altdma_dma_t dma = reserve(req, &m, &area);
+	altdma_dma_t dma = reserve(req, limit, &m, &area);
+	if (dma == ALTDMA_MAPPING_ERROR && lowest_dma_ > limit) {
+		report_unreachable(size, limit);
+		return ALTDMA_MAPPING_ERROR;
+	}
 	if (dma == ALTDMA_MAPPING_ERROR) {
 		altdma_u64 free_bytes = nr_chunks_ * chunk_size_ - stats_.used.get();
 		report_failure(size, free_bytes >= size + 2ULL * config_.guard ?
@@ -308,8 +337,23 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 	return dma;
 }
 
+void BouncePool::report_wrong_kind(const char *what, altdma_dma_t dma,
+				   const BounceMapping &m)
+{
+	stats_.refused_calls.add(1);
+	if (m.kind == BounceKind::kCoherent)
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "%s of DMA address %#llx refused: it is in a coherent allocation of %llu bytes from the bounce pool, not a streaming mapping\n",
+				    what, dma, m.size);
+	else
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "%s of DMA address %#llx refused: it is in a streaming bounce mapping of %llu bytes (original %#llx), not a coherent allocation\n",
+				    what, dma, m.size, m.orig);
+}
+
 Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
-						    altdma_dma_t dma)
+						    altdma_dma_t dma,
+						    BounceKind kind)
 {
 	BounceArea *area = find_area(dma);
 
@@ -317,9 +361,14 @@ Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
 		altdma_phys_t phys = area->phys() + (dma - area->dma());
 		Result<BounceMapping> m = area->lookup(phys);
 
-		if (m.ok())
+		if (m.ok() && m.value().kind == kind)
 			return Found{ area, m.value(), phys - m.value().bounce };
+		if (m.ok()) {
+			report_wrong_kind(what, dma, m.value());
+			return Status::kInvalid;
+		}
 	}
+	stats_.refused_calls.add(1);
 	altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 			    "%s of DMA address %#llx: no bounce mapping there\n",
 			    what, dma);
@@ -329,12 +378,13 @@ Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
 void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 		       unsigned long attrs)
 {
-	Result<Found> found = find_mapping("unmap", dma);
+	Result<Found> found = find_mapping("unmap", dma, BounceKind::kStreaming);
 
 	if (!found.ok())
 		return;
 	const BounceMapping &m = found.value().mapping;
 	if (found.value().offset) {
+		stats_.refused_calls.add(1);
 		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
 				    "unmap of DMA address %#llx: inside a bounce mapping that starts %llu bytes earlier; ignored\n",
 				    dma, found.value().offset);
@@ -358,7 +408,7 @@ Result<BouncePool::Found> BouncePool::begin_sync(const char *when,
 						  altdma_dma_t dma,
 						  altdma_u64 *size)
 {
-	Result<Found> found = find_mapping(when, dma);
+	Result<Found> found = find_mapping(when, dma, BounceKind::kStreaming);
 
 	if (!found.ok())
 		return found;
@@ -399,12 +449,16 @@ Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,
 {
 	BounceRequest req = {
 		0, page_align(size), ALTDMA_DIR_NONE, 0, ALTDMA_PAGE_SIZE - 1,
-		kU64Max, 0,
+		kU64Max, 0, BounceKind::kCoherent,
 	};
 	BounceMapping m;
 	BounceArea *area;
-	altdma_dma_t dma = reserve(req, &m, &area);
+	altdma_dma_t dma = reserve(req, limit, &m, &area);
 
+	if (dma == ALTDMA_MAPPING_ERROR && lowest_dma_ > limit) {
+		report_unreachable(size, limit);
+		return Status::kNoMemory;
+	}
 	if (dma == ALTDMA_MAPPING_ERROR) {
 		report_failure(size, BounceFailure::kExhausted);
 		return Status::kNoMemory;
@@ -417,25 +471,38 @@ Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,
 		return Status::kNoMemory;
 	}
 	__builtin_memset(cpu, 0, req.size);
+	stats_.coherent_outstanding.add(1);
 	stats_.used.add(m.run_bytes);
 	stats_.high_water.raise_to(stats_.used.get());
 	return CoherentBlock{ m.bounce, dma };
 }
 
-bool BouncePool::free_coherent(altdma_dma_t dma)
+void BouncePool::free_coherent(altdma_dma_t dma)
 {
-	Result<Found> found = find_mapping("coherent free", dma);
+	Result<Found> found = find_mapping("coherent free", dma,
+					   BounceKind::kCoherent);
 
-	if (!found.ok() || found.value().offset)
-		return false;
+	if (!found.ok())
+		return;
+	if (found.value().offset) {
+		stats_.refused_calls.add(1);
+		altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+				    "coherent free of DMA address %#llx refused: inside an allocation that starts %llu bytes earlier\n",
+				    dma, found.value().offset);
+		return;
+	}
 	found.value().area->release(found.value().mapping.bounce);
+	stats_.coherent_outstanding.sub(1);
 	stats_.used.sub(found.value().mapping.run_bytes);
-	return true;
 }
 
 void BouncePool::read_stats(struct altdma_core_stats *stats)
 {
 	stats->pool_size = nr_chunks_ * chunk_size_;
+	stats->pool_lowest_dma = nr_chunks_ ? lowest_dma_ : 0;
+	stats->pool_highest_dma = highest_dma_;
+	stats->pool_coherent_outstanding = stats_.coherent_outstanding.get();
+	stats->refused_calls = stats_.refused_calls.get();
 	stats->pool_used = stats_.used.get();
 	stats->pool_high_water = stats_.high_water.get();
 	stats->pool_largest_free = 0;

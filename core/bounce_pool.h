@@ -3,6 +3,11 @@
 // reach, each with its own lock; a mapping starts its search in the area of
 // the CPU that makes it, so CPUs rarely share a lock.
 //
+// Unmap and sync accept only streaming records, free only coherent ones,
+// and each only at the address the mapping or allocation starts (sync: any
+// address inside it): a misdirected call is refused with a message and
+// changes no byte and no slot.
+//
 // Cost: a map or unmap takes one area lock twice at most (reserve, then the
 // copy runs unlocked) and copies the buffer once. Finding a run is next fit
 // over the area's slots: typically O(run length), since the search resumes
@@ -46,6 +51,7 @@ public:
 	Status init(const BouncePoolConfig &config);
 
 	bool owns(altdma_dma_t dma) const { return find_area(dma) != nullptr; }
+	altdma_dma_t lowest_dma() const { return lowest_dma_; }
 	altdma_dma_t highest_dma() const { return highest_dma_; }
 	altdma_u64 max_mapping() const { return config_.max_mapping; }
 
@@ -64,7 +70,9 @@ public:
 	// Zeroed, page-aligned coherent memory from the pool, at or below
 	// @limit.
 	Result<CoherentBlock> alloc_coherent(altdma_u64 size, altdma_u64 limit);
-	bool free_coherent(altdma_dma_t dma);
+	// Refuses (with a message) anything but the start of a live coherent
+	// allocation; the pool is then left as it was.
+	void free_coherent(altdma_dma_t dma);
 
 	void read_stats(struct altdma_core_stats *stats);
 	BounceStats &stats() { return stats_; }
@@ -84,14 +92,18 @@ private:
 	Status allocate_chunks();
 	Status create_areas();
 	BounceArea *find_area(altdma_dma_t dma) const;
-	Result<Found> find_mapping(const char *what, altdma_dma_t dma);
+	Result<Found> find_mapping(const char *what, altdma_dma_t dma,
+				   BounceKind kind);
+	void report_wrong_kind(const char *what, altdma_dma_t dma,
+			       const BounceMapping &m);
 	Result<Found> begin_sync(const char *when, altdma_dma_t dma,
 				 altdma_u64 *size);
-	altdma_dma_t reserve(const BounceRequest &req, BounceMapping *mapping,
-			     BounceArea **area);
+	altdma_dma_t reserve(const BounceRequest &req, altdma_u64 limit,
+			     BounceMapping *mapping, BounceArea **area);
 	bool reachable(altdma_dma_t dma, const BounceMapping &m,
 		       altdma_u64 limit, BounceArea *area);
 	void report_failure(altdma_u64 size, BounceFailure why);
+	void report_unreachable(altdma_u64 size, altdma_u64 limit);
 	void fill_guards(const BounceMapping &m);
 	void check_guards(const char *when, const BounceMapping &m,
 			  altdma_dma_t dma);
@@ -106,6 +118,7 @@ private:
 	BounceArea *areas_ = nullptr;	// sorted by address
 	altdma_u32 nr_areas_ = 0;
 	altdma_u64 chunk_size_ = 0;
+	altdma_dma_t lowest_dma_ = kU64Max;
 	altdma_dma_t highest_dma_ = 0;
 	BounceStats stats_;
 };

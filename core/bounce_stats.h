@@ -36,6 +36,8 @@ struct BounceStats {
 	Counter maps[4];
 	Counter bytes[4];
 	Counter outstanding;
+	Counter coherent_outstanding;
+	Counter refused_calls;
 	Counter too_large;
 	Counter fragmented;
 	Counter exhausted;

@@ -85,10 +85,12 @@ int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 
 	if (nents <= 0 || !sgl)
 		return to_errno(Status::kInvalid);
+	altdma_u32 length = 0;
+
 	for (mapped = 0; mapped < nents; mapped++, sg = altdma_plat_sg_next(sg)) {
 		if (!sg)
 			break;
-		altdma_u32 length = altdma_plat_sg_length(sg);
+		length = altdma_plat_sg_length(sg);
 		altdma_dma_t dma = map_phys(altdma_plat_sg_phys(sg), length,
 					    dir, attrs);
 		if (dma == ALTDMA_MAPPING_ERROR)
@@ -106,7 +108,10 @@ int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 				    mapped, nents);
 		return to_errno(Status::kInvalid);
 	}
-	return to_errno(Status::kIo);
+	// dma_map_sgtable()'s contract: -ENOMEM if a retry may succeed (the
+	// caller requeues), -EIO if it never will (the caller fails the I/O).
+	return to_errno(policy_->retry_may_succeed(length) ? Status::kNoMemory :
+							     Status::kIo);
 }
 
 void Device::unmap_sg(struct altdma_plat_sg *sgl, int nents,

@@ -133,14 +133,19 @@ bool DirectPolicy::dma_supported(altdma_u64 mask)
 }
 
 // The smallest all-ones mask covering the DMA address of the last RAM page.
-altdma_u64 DirectPolicy::required_mask()
+altdma_u64 DirectPolicy::ram_mask() const
 {
 	struct altdma_plat_info info;
 
 	altdma_plat_get_info(&info);
 	altdma_phys_t last_page =
 		info.max_pfn ? (info.max_pfn - 1) << ALTDMA_PAGE_SHIFT : 0;
-	altdma_u64 required = bit_mask(fls64(ranges_.phys_to_dma(last_page)));
+	return bit_mask(fls64(ranges_.phys_to_dma(last_page)));
+}
+
+altdma_u64 DirectPolicy::required_mask()
+{
+	altdma_u64 required = ram_mask();
 
 	// A device narrowed to the cap never needs more than the cap.
 	return required > cap_ ? cap_ : required;

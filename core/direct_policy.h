@@ -33,6 +33,8 @@ public:
 	// The limits every check uses: the device's, under the cap.
 	altdma_u64 streaming_limit(const DeviceLimits &limits) const;
 	altdma_u64 coherent_limit(const DeviceLimits &limits) const;
+	// The smallest all-ones mask that covers every RAM page, cap or not.
+	altdma_u64 ram_mask() const;
 
 	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
 			      enum altdma_dir dir,

@@ -49,6 +49,10 @@ public:
 	virtual bool dma_supported(altdma_u64 mask) = 0;
 	virtual altdma_u64 required_mask() = 0;
 	virtual altdma_usize max_mapping_size() = 0;
+	// After a refused map of @size bytes: whether the same map may succeed
+	// once other mappings are gone (a full pool), rather than never (out of
+	// reach, too large). Decides map_sg's -ENOMEM against -EIO.
+	virtual bool retry_may_succeed(altdma_usize) { return false; }
 	// Fills what this policy counts; *stats arrives zeroed.
 	virtual void read_stats(struct altdma_core_stats *) {}
 };

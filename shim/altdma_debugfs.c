@@ -32,6 +32,10 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "pool_used: %llu\n", stats.pool_used);
 	seq_printf(seq, "pool_high_water: %llu\n", stats.pool_high_water);
 	seq_printf(seq, "pool_largest_free: %llu\n", stats.pool_largest_free);
+	seq_printf(seq, "pool_dma_range: %#llx-%#llx\n", stats.pool_lowest_dma,
+		   stats.pool_highest_dma);
+	seq_printf(seq, "pool_coherent_outstanding: %llu\n",
+		   stats.pool_coherent_outstanding);
 	for (dir = 0; dir < ARRAY_SIZE(altdma_dir_names); dir++)
 		seq_printf(seq, "bounced_%s: %llu maps, %llu bytes\n",
 			   altdma_dir_names[dir], stats.bounced_maps[dir],
@@ -42,6 +46,7 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "fail_exhausted: %llu\n", stats.fail_exhausted);
 	seq_printf(seq, "fail_unreachable: %llu\n", stats.fail_unreachable);
 	seq_printf(seq, "guard_violations: %llu\n", stats.guard_violations);
+	seq_printf(seq, "refused_calls: %llu\n", stats.refused_calls);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(altdma_stats);

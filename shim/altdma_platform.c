@@ -52,6 +52,10 @@ static gfp_t altdma_gfp(altdma_u32 flags)
 
 	if (flags & ALTDMA_GFP_ZERO)
 		gfp |= __GFP_ZERO;
+	if (flags & ALTDMA_GFP_NOWARN)
+		gfp |= __GFP_NOWARN;
+	if (flags & ALTDMA_GFP_NORETRY)
+		gfp |= __GFP_NORETRY;
 	return gfp;
 }
 
@@ -112,11 +116,7 @@ void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order)
 
 altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp)
 {
-	gfp_t flags = altdma_gfp(gfp);
-
-	if (gfp & ALTDMA_GFP_NOWARN)
-		flags |= __GFP_NOWARN | __GFP_NORETRY;
-	return (__force altdma_u32)flags;
+	return (__force altdma_u32)altdma_gfp(gfp);
 }
 
 altdma_u32 altdma_plat_cpu_id(void)
@@ -194,6 +194,11 @@ void altdma_plat_dev_log(struct altdma_plat_device *plat,
 	vaf.va = &args;
 	dev_printk(altdma_log_levels[level], att->dev, "altdma: %pV", &vaf);
 	va_end(args);
+}
+
+int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *plat)
+{
+	return __ratelimit(&altdma_from_plat(plat)->ratelimit);
 }
 
 /* All core locks share one lockdep class: they never nest. */

@@ -258,15 +258,78 @@ TEST_F(BounceCoherent, FreeInsideAPoolAllocationIsIgnored)
 	altdma_dma_t dma = 0;
 	ASSERT_EQ(altdma_core_alloc(core_, 3 * kPage, kCallerGfp, 0, &phys, &dma), 0);
 	altdma_core_free(core_, 2 * kPage, dma + kPage, 0);
-	EXPECT_EQ(dev_.find_log({"not a pool allocation", hex(dma + kPage)}, ALTDMA_LOG_ERR).size(), 1u)
+	EXPECT_EQ(dev_.find_log({"coherent free", hex(dma + kPage), "refused",
+				 "starts 4096 bytes earlier"}, ALTDMA_LOG_ERR).size(), 1u)
 		<< dev_.dump_log();
 	EXPECT_EQ(stats().pool_used, 3 * kPage);
 	// A free pool address (no allocation there at all).
 	altdma_core_free(core_, kPage, dma + 8 * kPage, 0);
-	EXPECT_EQ(dev_.find_log({"not a pool allocation"}, ALTDMA_LOG_ERR).size(), 2u);
+	EXPECT_EQ(dev_.find_log({"coherent free", hex(dma + 8 * kPage), "no bounce mapping"},
+				ALTDMA_LOG_ERR).size(), 1u) << dev_.dump_log();
+	EXPECT_EQ(stats().refused_calls, 2u);
+	EXPECT_EQ(stats().pool_coherent_outstanding, 1u);
 	altdma_core_free(core_, 3 * kPage, dma, 0);
 	EXPECT_EQ(stats().pool_used, 0u);
+	EXPECT_EQ(stats().pool_coherent_outstanding, 0u);
 	EXPECT_EQ(plat().page_free_calls().size(), 0u);
+}
+
+// A coherent pool allocation has no original: an unmap or sync of it must
+// neither copy (to physical address 0) nor free it.
+TEST_F(BounceCoherent, UnmapAndSyncOfAPoolAllocationAreRefused)
+{
+	ASSERT_NO_FATAL_FAILURE(create_capped(ALTDMA_BOUNCE_COHERENT_FROM_POOL));
+	altdma_phys_t phys = 0;
+	altdma_dma_t dma = 0;
+	ASSERT_EQ(altdma_core_alloc(core_, 2 * kPage, kCallerGfp, 0, &phys, &dma), 0);
+	fill(plat_virt(phys), 2 * kPage, 77);
+	const altdma_core_stats before = stats();
+	const char *calls[] = {"unmap", "sync for CPU", "sync for device"};
+
+	unmap(dma, 2 * kPage, ALTDMA_FROM_DEVICE);
+	sync_cpu(dma + 100, 1000, ALTDMA_FROM_DEVICE);
+	sync_dev(dma, kPage, ALTDMA_TO_DEVICE);
+	for (const char *call : calls)
+		EXPECT_EQ(dev_.find_log({call, hex(call[0] == 's' && call[9] == 'C' ? dma + 100 : dma),
+					 "refused", "coherent allocation of 8192 bytes"},
+					ALTDMA_LOG_ERR).size(), 1u)
+			<< call << "\n" << dev_.dump_log();
+	const altdma_core_stats after = stats();
+	EXPECT_EQ(after.refused_calls - before.refused_calls, 3u);
+	EXPECT_EQ(after.pool_used, before.pool_used);
+	EXPECT_EQ(after.pool_coherent_outstanding, 1u);
+	EXPECT_EQ(mismatch(plat_virt(phys), 2 * kPage, 77), -1);
+	// Nothing else in the pool was handed out over it.
+	altdma_dma_t other = map(kNormalRam, 3 * kPage, ALTDMA_TO_DEVICE);
+	ASSERT_NE(other, ALTDMA_MAPPING_ERROR);
+	EXPECT_TRUE(other + 3 * kPage <= dma || other >= dma + 2 * kPage) << hex(other);
+	unmap(other, 3 * kPage, ALTDMA_TO_DEVICE);
+	altdma_core_free(core_, 2 * kPage, dma, 0);
+	EXPECT_EQ(stats().pool_used, 0u);
+}
+
+// A streaming bounce is not a coherent allocation: freeing it must leave
+// the slot and its data live for the unmap that copies them back.
+TEST_F(BounceCoherent, CoherentFreeOfAStreamingBounceIsRefused)
+{
+	ASSERT_NO_FATAL_FAILURE(create_capped(ALTDMA_BOUNCE_COHERENT_FROM_POOL));
+	altdma_dma_t dma = map(kNormalRam + 0x40, 3000, ALTDMA_FROM_DEVICE);
+	ASSERT_NE(dma, ALTDMA_MAPPING_ERROR);
+	fill(dev_mem(dma), 3000, 91);
+	const altdma_u64 used = stats().pool_used;
+
+	altdma_core_free(core_, kPage, dma, 0);
+	EXPECT_EQ(dev_.find_log({"coherent free", hex(dma), "refused",
+				 "streaming bounce mapping of 3000 bytes", hex(kNormalRam + 0x40)},
+				ALTDMA_LOG_ERR).size(), 1u) << dev_.dump_log();
+	EXPECT_EQ(stats().pool_used, used);
+	EXPECT_EQ(stats().outstanding_bounces, 1u);
+	EXPECT_EQ(stats().refused_calls, 1u);
+	EXPECT_EQ(mismatch(dev_mem(dma), 3000, 91), -1);
+
+	unmap(dma, 3000, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(mismatch(high_ + 0x40, 3000, 91), -1);
+	EXPECT_EQ(stats().pool_used, 0u);
 }
 
 TEST_F(BounceCoherent, WithoutFromPoolDirectBlocksAreFreedToThePageAllocator)

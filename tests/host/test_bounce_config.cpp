@@ -55,6 +55,8 @@ TEST_F(BounceConfig, DefaultsFillInPoolSizeAndMaxMapping)
 	EXPECT_EQ(s.fail_exhausted, 0u);
 	EXPECT_EQ(s.fail_unreachable, 0u);
 	EXPECT_EQ(s.guard_violations, 0u);
+	// The limit shows only where mappings may bounce (a 32-bit mask here).
+	dev_.limits.dma_mask = fake::bits(32);
 	EXPECT_EQ(altdma_core_max_mapping_size(core_), ALTDMA_BOUNCE_DEFAULT_MAX_MAPPING);
 	EXPECT_EQ(altdma_core_max_mapping_size(core_), 256 * KiB);
 	ASSERT_EQ(chunks_.size(), 1u);
@@ -275,7 +277,8 @@ TEST_F(BouncePoolSetup, PoolUsesTheCoresOwnSleepingGfpWithoutALock)
 	create_bounce(bounce());
 	ASSERT_FALSE(plat().page_alloc_calls().empty());
 	for (const fake::PageAllocCall &c : plat().page_alloc_calls()) {
-		EXPECT_EQ(c.caller_gfp, kCorePoolGfp);
+		// NORETRY is asked for by the core, not added behind its back.
+		EXPECT_EQ(c.caller_gfp, kCorePoolGfp | ALTDMA_GFP_NORETRY);
 		EXPECT_FALSE(c.lock_held);
 		EXPECT_EQ(c.dev, dev_.plat());
 	}
@@ -287,6 +290,56 @@ TEST_F(BouncePoolSetup, WithoutLimitsThePoolIsInTheHighestMemory)
 	ASSERT_EQ(chunks_.size(), 1u);
 	EXPECT_EQ(chunks_[0].phys, kHighRam);
 	EXPECT_EQ(plat().page_alloc_zones(), std::vector<altdma_zone>{ALTDMA_ZONE_NORMAL});
+}
+
+// Force mode bounces every buffer of a device whose driver may still raise
+// its mask: today's 32-bit masks must not pin the pool in ZONE_DMA32.
+TEST_F(BouncePoolSetup, ForceModePoolIsNotHeldBelowTheMasksOfAttachTime)
+{
+	dev_.set_masks(fake::bits(32), fake::bits(32));
+	create_bounce(bounce(ALTDMA_BOUNCE_FORCE));
+	ASSERT_EQ(chunks_.size(), 1u);
+	EXPECT_GT(chunks_[0].phys, fake::bits(32)) << hex(chunks_[0].phys);
+	EXPECT_EQ(plat().page_alloc_zones(), std::vector<altdma_zone>{ALTDMA_ZONE_NORMAL});
+	altdma_core_stats s = stats();
+	EXPECT_EQ(s.pool_lowest_dma, chunks_[0].phys);
+	EXPECT_EQ(s.pool_highest_dma, chunks_[0].phys + chunks_[0].size - 1);
+	destroy();
+
+	// The bus limit still holds.
+	plat().reset();
+	dev_.limits.bus_limit = fake::bits(32);
+	create_bounce(bounce(ALTDMA_BOUNCE_FORCE, 0, 1 * MiB));
+	for (const Chunk &ch : chunks_)
+		EXPECT_LE(ch.phys + ch.size - 1, fake::bits(32));
+}
+
+// An emulated mask is the device's reach whatever its masks are now: a
+// 36-bit one takes memory above 4 GiB first, not ZONE_DMA32.
+TEST_F(BouncePoolSetup, EmulatedMaskAbove4GiBPrefersHighMemory)
+{
+	dev_.set_masks(fake::bits(32), fake::bits(32));
+	create_bounce(bounce(0, 36));
+	ASSERT_EQ(chunks_.size(), 1u);
+	EXPECT_GT(chunks_[0].phys, fake::bits(32)) << hex(chunks_[0].phys);
+	EXPECT_LE(chunks_[0].phys + chunks_[0].size - 1, fake::bits(36));
+	EXPECT_EQ(plat().page_alloc_zones().front(), ALTDMA_ZONE_NORMAL);
+}
+
+// A mask set later below the pool is taken (dma-direct would), but said.
+TEST_F(BounceQueries, MaskThatLeavesThePoolOutOfReachIsWarnedAbout)
+{
+	create_bounce(bounce(ALTDMA_BOUNCE_FORCE));
+	ASSERT_GT(stats().pool_lowest_dma, fake::bits(32));
+	EXPECT_EQ(altdma_core_dma_supported(core_, fake::bits(32)), 1);
+	EXPECT_EQ(dev_.find_log({"does not reach all of the bounce pool", "emulated_mask_bits"},
+				ALTDMA_LOG_WARN).size(), 1u) << dev_.dump_log();
+	dev_.limits.dma_mask = fake::bits(32);
+	EXPECT_EQ(map(kDma32Ram, 100), ALTDMA_MAPPING_ERROR);
+	EXPECT_EQ(dev_.find_log({"does not reach the pool", "emulated_mask_bits"},
+				ALTDMA_LOG_ERR).size(), 1u) << dev_.dump_log();
+	EXPECT_EQ(stats().fail_unreachable, 1u);
+	EXPECT_EQ(stats().pool_used, 0u);
 }
 
 TEST_F(BouncePoolSetup, EmulatedMaskPutsThePoolBelowTheCap)
@@ -483,12 +536,25 @@ TEST_F(BouncePoolSetup, AreasPerCpu)
 
 // ---- queries -----------------------------------------------------------------
 
-TEST_F(BounceQueries, MaxMappingSizeIsTheConfiguredOne)
+// As dma-direct: the pool's limit only where a mapping may bounce, so a
+// device that reaches all of RAM keeps SIZE_MAX.
+TEST_F(BounceQueries, MaxMappingSizeIsTheConfiguredOneOnlyWhenBouncesHappen)
 {
 	create_bounce(bounce(0, 0, 1 * MiB, 100 * KiB));
+	EXPECT_EQ(altdma_core_max_mapping_size(core_), ~static_cast<altdma_usize>(0))
+		<< "a 64-bit device without an emulated mask never bounces";
+	dev_.limits.dma_mask = fake::bits(32);	// RAM reaches 32 GiB
+	EXPECT_EQ(altdma_core_max_mapping_size(core_), 100 * KiB);
+	dev_.limits.dma_mask = fake::bits(36);	// covers all of RAM again
+	EXPECT_EQ(altdma_core_max_mapping_size(core_), ~static_cast<altdma_usize>(0));
+	dev_.limits.bus_limit = fake::bits(33);
 	EXPECT_EQ(altdma_core_max_mapping_size(core_), 100 * KiB);
 	destroy();
+	dev_.limits.bus_limit = 0;
 	create_bounce(bounce(ALTDMA_BOUNCE_FORCE));
+	EXPECT_EQ(altdma_core_max_mapping_size(core_), 256 * KiB);
+	destroy();
+	create_bounce(bounce(0, 32));
 	EXPECT_EQ(altdma_core_max_mapping_size(core_), 256 * KiB);
 }
 

@@ -151,27 +151,32 @@ TEST_F(BouncePlacement, SmallSegmentBoundaryWithMinAlignMask)
 	EXPECT_EQ(stats().pool_used, 0u);
 }
 
+// The emulated mask places the pool (the masks of attach time are PCI's
+// defaults, not the device's reach); a device mask narrower than the cap
+// still decides what maps directly, and a pool it cannot reach is said so.
 TEST_F(BouncePlacement, DeviceMaskNarrowerThanTheCapDecides)
 {
 	// Cap at 40 bits, but the device itself reaches only 32.
 	dev_.set_masks(fake::bits(32), fake::bits(64));
 	create_bounce(bounce(0, 40));
 	ASSERT_EQ(chunks_.size(), 1u);
-	EXPECT_LE(chunks_[0].phys + chunks_[0].size - 1, fake::bits(32));
+	EXPECT_LE(chunks_[0].phys + chunks_[0].size - 1, fake::bits(40));
+	EXPECT_GT(chunks_[0].phys, fake::bits(32)) << "high memory first";
 	plat().reserve(kNormalRam, 64 * KiB);
 	plat().reserve(kDma32Ram, 64 * KiB);
 
-	altdma_dma_t dma = map(kNormalRam + 0x10, 4096);
-	ASSERT_NE(dma, ALTDMA_MAPPING_ERROR) << dev_.dump_log();
-	EXPECT_TRUE(in_pool(dma, 4096));
-	unmap(dma, 4096);
+	EXPECT_EQ(map(kNormalRam + 0x10, 4096), ALTDMA_MAPPING_ERROR);
+	EXPECT_EQ(dev_.find_log({"does not reach the pool", "emulated_mask_bits"},
+				ALTDMA_LOG_ERR).size(), 1u) << dev_.dump_log();
+	EXPECT_EQ(stats().fail_unreachable, 1u);
 	EXPECT_EQ(map(kDma32Ram + 0x10, 4096), kDma32Ram + 0x10) << "reachable: direct";
-	EXPECT_EQ(stats().bounced_maps[ALTDMA_BIDIRECTIONAL], 1u);
+	EXPECT_EQ(stats().bounced_maps[ALTDMA_BIDIRECTIONAL], 0u);
 
 	// The bus limit narrows as well: the last byte decides.
 	dev_.limits.bus_limit = 0x40000fffull;
 	EXPECT_EQ(map(kDma32Ram + 0x10, 0xff0), kDma32Ram + 0x10);
-	EXPECT_EQ(stats().bounced_maps[ALTDMA_BIDIRECTIONAL], 1u);
+	EXPECT_EQ(map(kDma32Ram + 0x10, 0xff1), ALTDMA_MAPPING_ERROR);
+	EXPECT_EQ(stats().pool_used, 0u);
 }
 
 TEST_F(BouncePlacement, CapDecidesWhenTheDeviceReachesMore)
@@ -590,7 +595,8 @@ TEST_F(BounceSg, FailureMidwayReleasesEarlierBouncesWithoutCopyingBack)
 {
 	ASSERT_NO_FATAL_FAILURE(create_capped());
 	fake::SgChain sg({{kNormalRam + 0x100, 5000}, {kNormalRam + 0x4000, 3000},
-			  {kNormalRam + 0x10000, 65537}, {kNormalRam + 0x40000, 100}});
+			  {kNormalRam + 0x10000, 256 * KiB + 1}, {kNormalRam + 0x60000, 100}});
+	// Too large never succeeds: -EIO, not the -ENOMEM of a full pool.
 	EXPECT_EQ(altdma_core_map_sg(core_, sg.head(), 4, ALTDMA_FROM_DEVICE, 0), -ALTDMA_EIO);
 	EXPECT_EQ(sg[3].set_dma_calls, 0);
 	const altdma_core_stats s = stats();
@@ -600,6 +606,57 @@ TEST_F(BounceSg, FailureMidwayReleasesEarlierBouncesWithoutCopyingBack)
 	EXPECT_EQ(s.pool_largest_free, 1 * MiB);
 	EXPECT_TRUE(plat().all_bytes(kNormalRam, 0x20000, 0x3C)) << "undo copied back";
 	EXPECT_EQ(dev_.find_log({"too large"}, ALTDMA_LOG_ERR).size(), 1u) << dev_.dump_log();
+}
+
+TEST_F(BounceSg, FullPoolIsENOMEMSoTheCallerRetries)
+{
+	ASSERT_NO_FATAL_FAILURE(create_capped());
+	std::vector<altdma_dma_t> live;
+	for (int i = 0; i < 64; i++) {
+		altdma_dma_t dma = map(kNormalRam + (i % 8) * 0x40000, 200 * KiB);
+		if (dma == ALTDMA_MAPPING_ERROR)
+			break;
+		live.push_back(dma);
+	}
+	ASSERT_LT(live.size(), 64u) << "the pool never filled";
+	fake::SgChain sg({{kNormalRam + 0x100, 5000}, {kNormalRam + 0x8000, 200 * KiB}});
+	EXPECT_EQ(altdma_core_map_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0), -ALTDMA_ENOMEM);
+	EXPECT_EQ(stats().outstanding_bounces, live.size());
+	for (altdma_dma_t dma : live)
+		unmap(dma, 200 * KiB);
+	EXPECT_EQ(altdma_core_map_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0), 2);
+	altdma_core_unmap_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(stats().pool_used, 0u);
+}
+
+// swiotlb page-aligns the slots of mappings of a page or more: a
+// page-aligned original gets a page-aligned bounce address, whatever ran
+// before it; smaller ones keep only their offset in a slot.
+TEST_F(BouncePlacement, MappingsOfAPageOrMoreKeepTheOffsetInThePage)
+{
+	ASSERT_NO_FATAL_FAILURE(create_capped(ALTDMA_BOUNCE_GUARD_BYTES));
+	dev_.limits.min_align_mask = 0;
+	std::vector<std::pair<altdma_dma_t, altdma_u64>> live;
+	const altdma_u64 sizes[] = {100, kPage, 300, 2 * kPage, 50, kPage + 512,
+				    3 * kPage, 700, kPage, 4095, 5000};
+	altdma_u64 k = 0;
+	for (altdma_u64 size : sizes) {
+		for (altdma_u64 off : {0x0ull, 0x800ull, 0x123ull}) {
+			const altdma_phys_t orig = kNormalRam + (k++) * 0x10000 + off;
+			altdma_dma_t dma = map(orig, size, ALTDMA_TO_DEVICE);
+			ASSERT_NE(dma, ALTDMA_MAPPING_ERROR) << dev_.dump_log();
+			if (size >= kPage)
+				EXPECT_EQ(dma % kPage, orig % kPage)
+					<< size << " bytes at " << hex(orig) << " -> " << hex(dma);
+			else
+				EXPECT_EQ(dma % kSlot, orig % kSlot) << hex(orig);
+			live.push_back({dma, size});
+		}
+	}
+	for (auto [dma, size] : live)
+		unmap(dma, size, ALTDMA_TO_DEVICE);
+	EXPECT_EQ(stats().pool_used, 0u);
+	EXPECT_EQ(stats().guard_violations, 0u);
 }
 
 } // namespace

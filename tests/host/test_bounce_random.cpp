@@ -338,7 +338,8 @@ protected:
 		if (seg == 1)
 			seg = static_cast<altdma_u32>(max_mapping_);
 		dev_.limits.max_segment_size = seg;
-		const altdma_u64 largest = seg ? std::min<altdma_u64>(max_mapping_, seg) : max_mapping_;
+		// max_segment_size limits sg segments only, never a single map.
+		const altdma_u64 largest = max_mapping_;
 
 		altdma_u64 size;
 		const altdma_u64 r = rand(100);
@@ -363,8 +364,9 @@ protected:
 		copy_bytes(plat().virt(orig), l.cpu.data(), size);
 
 		const bool direct = !force_ && ref_reachable(orig, size, limit_);
-		const Req req{orig, size, dev_.limits.min_align_mask, 0,
-			      dev_.limits.segment_boundary, guard_};
+		// swiotlb's rule: a page or more keeps its offset in the page.
+		const altdma_u64 keep = dev_.limits.min_align_mask | (size >= kPage ? kPage - 1 : 0);
+		const Req req{orig, size, keep, 0, dev_.limits.segment_boundary, guard_};
 		const int own = static_cast<int>(plat().cpu_id % areas_.size());
 		const bool fits_own = !direct && size <= largest && placeable(areas_[own], req);
 		const bool fits = fits_own || (!direct && size <= largest && placeable_anywhere(req));

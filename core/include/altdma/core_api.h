@@ -67,6 +67,10 @@ struct altdma_core_stats {
 	altdma_u64 maps;		/* streaming mappings made, every policy */
 	altdma_u64 map_failures;	/* streaming mappings refused */
 	altdma_u64 coherent_allocs;	/* coherent/page allocations made */
+	altdma_u64 pool_coherent_outstanding;	/* live pool allocations */
+	altdma_u64 refused_calls;	/* unmap/sync/free of no fitting mapping */
+	altdma_u64 pool_lowest_dma;	/* first pool byte, 0 without a pool */
+	altdma_u64 pool_highest_dma;	/* last pool byte */
 };
 
 struct altdma_core_device;
@@ -103,8 +107,10 @@ void altdma_core_unmap_resource(struct altdma_core_device *core,
 				enum altdma_dir dir, unsigned long attrs);
 
 /*
- * Maps @nents entries; returns @nents, or -ALTDMA_EINVAL / -ALTDMA_EIO /
- * -ALTDMA_ENOMEM with every entry mapped so far unmapped again.
+ * Maps @nents entries; returns @nents, or with every entry mapped so far
+ * unmapped again: -ALTDMA_EINVAL (bad list), -ALTDMA_ENOMEM (a full bounce
+ * pool: a retry may succeed) or -ALTDMA_EIO (never mappable: out of reach or
+ * too large).
  */
 int altdma_core_map_sg(struct altdma_core_device *core,
 		       struct altdma_plat_sg *sgl, int nents,

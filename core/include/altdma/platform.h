@@ -78,6 +78,7 @@ enum altdma_dir {
 #define ALTDMA_GFP_ATOMIC (1u << 0)	/* must not sleep */
 #define ALTDMA_GFP_ZERO (1u << 1)
 #define ALTDMA_GFP_NOWARN (1u << 2)	/* failure is expected and handled */
+#define ALTDMA_GFP_NORETRY (1u << 3)	/* fail rather than reclaim hard */
 
 /* Memory zone a page allocation is restricted to. */
 enum altdma_zone {
@@ -172,6 +173,12 @@ void altdma_plat_dev_log(struct altdma_plat_device *dev,
 			 enum altdma_log_level level, int ratelimited,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Whether the device's rate limit lets one more message through now (it
+ * counts as that message): for a message whose arguments cost work, which
+ * is then logged with @ratelimited 0.
+ */
+int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev);
 
 /* NULL on allocation failure; destroying NULL is a no-op. */
 struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp);
