@@ -8,6 +8,19 @@
  * the device has no DMA in flight and no mapping or allocation outstanding:
  * a driver that uses managed DMA allocations (dmam_*) must not detach in
  * remove(), since those are freed after it returns.
+ *
+ * Locking: both need device_lock(dev), which the driver core holds in probe()
+ * and remove(); elsewhere take it and act only while no driver is bound.
+ * That is what keeps every dma_map_ops callback from racing a detach: see
+ * altdma_attachment_of().
+ *
+ * Detach with work outstanding: altdma_detach() refuses with -EBUSY, and a
+ * message with the counts, while the bounce pool still holds live bounce
+ * mappings or coherent allocations, because the pool is freed with the
+ * attachment. Nothing changes then: the device stays attached (and the
+ * module pinned) until the mappings are unmapped and the allocations freed
+ * and altdma_detach() is called again. Mappings of the direct policy hold no
+ * altdma memory, and dma-direct would unmap them as altdma does.
  */
 #ifndef _ALTDMA_H
 #define _ALTDMA_H
@@ -67,6 +80,11 @@ struct altdma_config {
  * @maps: streaming mappings made (sg entries count one each), any policy
  * @map_failures: streaming mappings refused
  * @coherent_allocs: coherent and page allocations made
+ * @pool_coherent_outstanding: coherent allocations from the pool not yet freed
+ * @refused_calls: unmap, sync or free calls refused: no mapping of that
+ *	kind starts (or, for a sync, lies) at the address
+ * @pool_lowest_dma: DMA address of the pool's first byte (0 without a pool)
+ * @pool_highest_dma: DMA address of the pool's last byte
  */
 struct altdma_stats {
 	u64 pool_size;
@@ -84,6 +102,10 @@ struct altdma_stats {
 	u64 maps;
 	u64 map_failures;
 	u64 coherent_allocs;
+	u64 pool_coherent_outstanding;
+	u64 refused_calls;
+	u64 pool_lowest_dma;
+	u64 pool_highest_dma;
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);

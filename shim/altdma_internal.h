@@ -53,10 +53,25 @@ void altdma_debugfs_exit(void);
 void altdma_debugfs_add(struct altdma_attachment *att);
 void altdma_debugfs_remove(struct altdma_attachment *att);
 
+/*
+ * Why a callback cannot race altdma_detach(): dev->dma_ops is written only
+ * by altdma_attach() and altdma_detach(), and both require device_lock(dev)
+ * (asserted). Their callers are the device's own driver in probe() and
+ * remove(), where the driver core holds the lock and the driver has made
+ * no DMA API call yet or will make none again (the contract of
+ * altdma_detach()), and control paths that take the lock and act only
+ * while no driver is bound. With no driver bound nobody calls the DMA API
+ * for the device, and the held lock keeps a driver from binding meanwhile;
+ * devres-managed DMA memory is released before the unbind finishes, under
+ * the same lock. So every callback runs between an attach and the detach
+ * that ends it, and the attachment it finds here is alive until it returns.
+ * The pointer is read once: the kernel already chose these ops.
+ */
 static inline struct altdma_attachment *
 altdma_attachment_of(struct device *dev)
 {
-	return container_of(dev->dma_ops, struct altdma_attachment, ops);
+	return container_of(READ_ONCE(dev->dma_ops), struct altdma_attachment,
+			    ops);
 }
 
 static inline struct altdma_plat_device *

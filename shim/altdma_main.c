@@ -112,6 +112,25 @@ static void altdma_destroy(struct altdma_attachment *att)
 	kfree(att);
 }
 
+/*
+ * Detach refuses while the device still has bounce mappings or pool
+ * allocations: the pool dies with the attachment, and the device could DMA
+ * into freed pages, a later unmap or free would reach the ops restored.
+ */
+static int altdma_check_idle(struct altdma_attachment *att)
+{
+	struct altdma_core_stats stats;
+
+	altdma_core_get_stats(att->core, &stats);
+	if (!stats.outstanding_bounces && !stats.pool_coherent_outstanding)
+		return 0;
+	dev_err(att->dev,
+		"altdma: detach refused: %llu bounce mappings and %llu coherent allocations from the pool (%llu pool bytes) are still live; unmap and free them, then detach again (altdma stays attached and loaded)\n",
+		stats.outstanding_bounces, stats.pool_coherent_outstanding,
+		stats.pool_used);
+	return -EBUSY;
+}
+
 static int altdma_install(struct altdma_attachment *att)
 {
 	struct device *dev = att->dev;
@@ -135,7 +154,8 @@ static int altdma_install(struct altdma_attachment *att)
  * Replaces @dev's DMA ops with altdma's until altdma_detach(). Call it
  * before the driver sets its DMA masks and before any mapping is made.
  *
- * Context: process context; takes a mutex.
+ * Context: process context, with device_lock(@dev) held (as in a driver's
+ * probe(), or with no driver bound); takes a mutex.
  * Return: 0, -EINVAL for a bad device or configuration, -EBUSY if @dev is
  * already attached, -EOPNOTSUPP for a device or kernel altdma cannot map
  * for, or -ENOMEM.
@@ -150,6 +170,7 @@ int altdma_attach(struct device *dev, const struct altdma_config *config)
 
 	if (!dev)
 		return -EINVAL;
+	device_lock_assert(dev);
 	ret = altdma_check_device(dev);
 	if (ret)
 		return ret;
@@ -184,11 +205,16 @@ EXPORT_SYMBOL_GPL(altdma_attach);
 
 /**
  * altdma_detach - give @dev back the DMA ops it had before altdma_attach()
- * @dev: an attached device with no DMA in flight and no mapping outstanding
+ * @dev: an attached device with no DMA in flight and no DMA API call to come
  *
- * Context: process context; takes a mutex.
- * Return: 0, -EINVAL if @dev is not attached, or -EBUSY if someone replaced
- * altdma's ops on @dev since attach (then nothing is changed).
+ * Refuses, changing nothing, while bounce mappings or coherent allocations
+ * from the bounce pool are live (see shim/altdma.h).
+ *
+ * Context: process context, with device_lock(@dev) held (as in a driver's
+ * remove(), or with no driver bound); takes a mutex.
+ * Return: 0, -EINVAL if @dev is not attached, or -EBUSY if bounce mappings
+ * or pool allocations are live or someone replaced altdma's ops on @dev
+ * since attach (then nothing is changed).
  */
 int altdma_detach(struct device *dev)
 {
@@ -197,6 +223,7 @@ int altdma_detach(struct device *dev)
 
 	if (!dev)
 		return -EINVAL;
+	device_lock_assert(dev);
 	mutex_lock(&altdma_attach_lock);
 	att = altdma_find(dev);
 	if (!att) {
@@ -209,6 +236,9 @@ int altdma_detach(struct device *dev)
 		ret = -EBUSY;
 		goto unlock;
 	}
+	ret = altdma_check_idle(att);
+	if (ret)
+		goto unlock;
 	set_dma_ops(dev, att->saved_ops);
 	altdma_compat_reset_need_sync(dev);
 	list_del(&att->node);
