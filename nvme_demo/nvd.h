@@ -88,7 +88,8 @@ struct nvd_iod {
  * @flushes: completed flushes
  * @bytes_read: bytes read
  * @bytes_written: bytes written
- * @map_failures: data mappings altdma refused (request requeued)
+ * @map_failures: data mappings refused for now (request requeued)
+ * @map_errors: data mappings that can never succeed (request failed)
  * @errors: requests completed with an error
  */
 struct nvd_stats {
@@ -98,6 +99,7 @@ struct nvd_stats {
 	atomic64_t bytes_read;
 	atomic64_t bytes_written;
 	atomic64_t map_failures;
+	atomic64_t map_errors;
 	atomic64_t errors;
 };
 

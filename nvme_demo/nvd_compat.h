@@ -49,14 +49,15 @@ struct nvd_limits {
 };
 
 /*
- * Queue limits are set at allocation since 6.9 (atomic queue limits,
- * write cache as a feature flag since 6.11); 6.1 sets them one by one.
+ * Queue limits are passed at allocation since 6.9 (atomic queue limits) and
+ * the write cache is a feature flag there since 6.11; 6.1 to 6.8 set them
+ * one by one.
  */
 static inline struct gendisk *nvd_alloc_disk(struct blk_mq_tag_set *set,
 					     const struct nvd_limits *l,
 					     void *queuedata)
 {
-#if NVD_KERNEL_SINCE(6, 11)
+#if NVD_KERNEL_SINCE(6, 9)
 	struct queue_limits lim = {
 		.logical_block_size = l->logical_block_size,
 		.max_hw_sectors = l->max_hw_sectors,
@@ -64,10 +65,17 @@ static inline struct gendisk *nvd_alloc_disk(struct blk_mq_tag_set *set,
 		.max_segment_size = l->max_segment_size,
 		.virt_boundary_mask = l->virt_boundary_mask,
 		.dma_alignment = l->dma_alignment,
+#if NVD_KERNEL_SINCE(6, 11)
 		.features = BLK_FEAT_WRITE_CACHE,
+#endif
 	};
+	struct gendisk *disk = blk_mq_alloc_disk(set, &lim, queuedata);
 
-	return blk_mq_alloc_disk(set, &lim, queuedata);
+#if !NVD_KERNEL_SINCE(6, 11)
+	if (!IS_ERR(disk))
+		blk_queue_write_cache(disk->queue, true, false);
+#endif
+	return disk;
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
 	struct request_queue *q;

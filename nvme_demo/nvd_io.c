@@ -427,18 +427,28 @@ bad_sgl:
 static blk_status_t nvd_map_data(struct nvd_ctrl *ctrl, struct request *rq,
 				 struct nvd_iod *iod)
 {
-	int nents, mapped;
+	struct sg_table sgt = {};
+	int nents, ret;
 
 	sg_init_table(iod->sg, NVD_MAX_SEGMENTS);
 	nents = nvd_rq_map_sg(rq, iod->sg);
 	if (!nents)
 		return BLK_STS_IOERR;
-	mapped = dma_map_sg_attrs(ctrl->dev, iod->sg, nents, rq_dma_dir(rq),
-				  DMA_ATTR_NO_WARN);
-	if (!mapped) {
+	sgt.sgl = iod->sg;
+	sgt.orig_nents = nents;
+	ret = dma_map_sgtable(ctrl->dev, &sgt, rq_dma_dir(rq), DMA_ATTR_NO_WARN);
+	if (ret == -ENOMEM) {
 		/* Pool full or fragmented: blk-mq retries once I/O completes. */
 		atomic64_inc(&ctrl->stats.map_failures);
 		return BLK_STS_RESOURCE;
+	}
+	if (ret) {
+		/* Out of reach or too large: a retry would fail forever. */
+		atomic64_inc(&ctrl->stats.map_errors);
+		dev_err_ratelimited(ctrl->dev,
+				    "mapping %u bytes in %d segments failed (%d); failing the request\n",
+				    blk_rq_payload_bytes(rq), nents, ret);
+		return BLK_STS_IOERR;
 	}
 	iod->nents = nents;
 	return nvd_setup_prps(ctrl, rq, iod);

@@ -87,14 +87,26 @@ static unsigned long nvd_ready_timeout(struct nvd_ctrl *ctrl)
 	return (NVME_CAP_TIMEOUT(ctrl->cap) + 1) * HZ / 2;
 }
 
+/*
+ * A controller that does not report RDY=0 may still be fetching commands
+ * and writing data: turn bus mastering off before any buffer it was given
+ * is freed, so it cannot DMA into memory that has a new owner.
+ */
 int nvd_disable(struct nvd_ctrl *ctrl)
 {
 	u32 cc = readl(ctrl->bar + NVME_REG_CC);
+	int ret;
 
 	cc &= ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE);
 	writel(cc, ctrl->bar + NVME_REG_CC);
-	return nvd_wait_csts(ctrl, NVME_CSTS_RDY, 0, nvd_ready_timeout(ctrl),
-			     "controller disable");
+	ret = nvd_wait_csts(ctrl, NVME_CSTS_RDY, 0, nvd_ready_timeout(ctrl),
+			    "controller disable");
+	if (ret) {
+		pci_clear_master(ctrl->pdev);
+		dev_err(ctrl->dev, "controller did not stop (%d): bus mastering turned off\n",
+			ret);
+	}
+	return ret;
 }
 
 static int nvd_enable(struct nvd_ctrl *ctrl)
@@ -418,6 +430,9 @@ static void nvd_report(struct nvd_ctrl *ctrl)
 		 atomic64_read(&s->bytes_read), atomic64_read(&s->writes),
 		 atomic64_read(&s->bytes_written), atomic64_read(&s->flushes),
 		 atomic64_read(&s->map_failures), atomic64_read(&s->errors));
+	if (atomic64_read(&s->map_errors))
+		dev_info(ctrl->dev, "%s: %lld requests failed: their data could never be mapped\n",
+			 ctrl->disk->disk_name, atomic64_read(&s->map_errors));
 }
 
 static void nvd_remove(struct pci_dev *pdev)
