@@ -6,6 +6,7 @@
  * asks dma-direct itself: the same device without altdma attached.
  */
 #include <kunit/test.h>
+#include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
@@ -13,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -31,6 +33,53 @@ static struct device *test_dev(struct kunit *test)
 	return ((struct altdma_test *)test->priv)->dev;
 }
 
+/* altdma_attach/detach need device_lock, as the driver core holds it. */
+static int test_attach(struct device *dev, const struct altdma_config *config)
+{
+	int ret;
+
+	if (!dev)
+		return altdma_attach(NULL, config);
+	device_lock(dev);
+	ret = altdma_attach(dev, config);
+	device_unlock(dev);
+	return ret;
+}
+
+static int test_detach(struct device *dev)
+{
+	int ret;
+
+	device_lock(dev);
+	ret = altdma_detach(dev);
+	device_unlock(dev);
+	return ret;
+}
+
+static struct altdma_stats test_stats(struct kunit *test)
+{
+	struct altdma_stats stats = {};
+
+	KUNIT_EXPECT_EQ(test, altdma_get_stats(test_dev(test), &stats), 0);
+	return stats;
+}
+
+/*
+ * What altdma counted since @before: proves the calls went through
+ * altdma's ops and not around them.
+ */
+static void expect_counted(struct kunit *test, const struct altdma_stats *before,
+			   u64 maps, u64 map_failures, u64 coherent_allocs)
+{
+	struct altdma_stats now = test_stats(test);
+
+	KUNIT_EXPECT_EQ_MSG(test, now.maps - before->maps, maps, "maps");
+	KUNIT_EXPECT_EQ_MSG(test, now.map_failures - before->map_failures,
+			    map_failures, "map failures");
+	KUNIT_EXPECT_EQ_MSG(test, now.coherent_allocs - before->coherent_allocs,
+			    coherent_allocs, "coherent allocations");
+}
+
 static int altdma_test_setup(struct kunit *test,
 			     const struct altdma_config *config)
 {
@@ -45,7 +94,9 @@ static int altdma_test_setup(struct kunit *test,
 	ctx->dev = &ctx->pdev->dev;
 	test->priv = ctx;
 
-	KUNIT_ASSERT_EQ(test, altdma_attach(ctx->dev, config), 0);
+	KUNIT_ASSERT_EQ(test, test_attach(ctx->dev, config), 0);
+	KUNIT_ASSERT_TRUE(test, altdma_is_attached(ctx->dev));
+	KUNIT_ASSERT_NOT_NULL(test, ctx->dev->dma_ops);
 	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(ctx->dev,
 							DMA_BIT_MASK(64)), 0);
 	return 0;
@@ -63,12 +114,13 @@ static void altdma_test_exit(struct kunit *test)
 	if (!ctx || IS_ERR_OR_NULL(ctx->pdev))
 		return;
 	if (altdma_is_attached(ctx->dev))
-		KUNIT_EXPECT_EQ(test, altdma_detach(ctx->dev), 0);
+		KUNIT_EXPECT_EQ(test, test_detach(ctx->dev), 0);
 	platform_device_unregister(ctx->pdev);
 }
 
 static void altdma_test_map_single_is_phys(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	void *buf = kmalloc(256, GFP_KERNEL);
 	dma_addr_t dma;
@@ -79,10 +131,12 @@ static void altdma_test_map_single_is_phys(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(buf));
 	dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE);
 	kfree(buf);
+	expect_counted(test, &before, 1, 0, 0);
 }
 
 static void altdma_test_map_page_crossing(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	struct page *pages = alloc_pages(GFP_KERNEL, 1);
 	dma_addr_t dma;
@@ -95,10 +149,12 @@ static void altdma_test_map_page_crossing(struct kunit *test)
 			(dma_addr_t)(page_to_phys(pages) + PAGE_SIZE - 96));
 	dma_unmap_page(dev, dma, 200, DMA_FROM_DEVICE);
 	__free_pages(pages, 1);
+	expect_counted(test, &before, 1, 0, 0);
 }
 
 static void altdma_test_map_sgtable(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	static const unsigned int lengths[] = { 512, PAGE_SIZE, 100, 3000 };
 	static const unsigned int offsets[] = { 0, 0, 4000, 64 };
 	struct device *dev = test_dev(test);
@@ -132,6 +188,7 @@ static void altdma_test_map_sgtable(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(lengths); i++)
 		__free_page(pages[i]);
 	sg_free_table(&sgt);
+	expect_counted(test, &before, 4, 0, 0);
 }
 
 /* An address in the q35 MMIO hole, never RAM (dma_map_resource insists). */
@@ -139,6 +196,7 @@ static void altdma_test_map_sgtable(struct kunit *test)
 
 static void altdma_test_map_resource_identity(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	dma_addr_t dma;
 
@@ -147,10 +205,12 @@ static void altdma_test_map_resource_identity(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
 	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)TEST_MMIO_PHYS);
 	dma_unmap_resource(dev, dma, 4096, DMA_BIDIRECTIONAL, 0);
+	expect_counted(test, &before, 1, 0, 0);
 }
 
 static void altdma_test_syncs_keep_data(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	struct scatterlist sg;
 	u8 *buf = kmalloc(1024, GFP_KERNEL);
@@ -174,6 +234,7 @@ static void altdma_test_syncs_keep_data(struct kunit *test)
 
 	KUNIT_EXPECT_NULL(test, memchr_inv(buf, TEST_PATTERN, 1024));
 	kfree(buf);
+	expect_counted(test, &before, 2, 0, 0);
 }
 
 /* A page whose physical address is above 4 GiB, or NULL if RAM has none. */
@@ -195,6 +256,7 @@ static struct page *alloc_page_above_4g(struct page **spares, int nr_spares)
 
 static void altdma_test_unreachable_map_fails(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	struct page *spares[64] = {};
 	struct page *high;
@@ -224,6 +286,7 @@ static void altdma_test_unreachable_map_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)page_to_phys(high));
 	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
 	__free_page(high);
+	expect_counted(test, &before, 1, 2, 0);
 }
 
 /* dma_set_mask() answers exactly as dma-direct does for the same device. */
@@ -235,10 +298,10 @@ static void altdma_test_mask_acceptance_matches_direct(struct kunit *test)
 	int direct[ARRAY_SIZE(bits)];
 	int i;
 
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
 	for (i = 0; i < ARRAY_SIZE(bits); i++)
 		direct[i] = dma_set_mask(dev, DMA_BIT_MASK(bits[i]));
-	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
 
 	for (i = 0; i < ARRAY_SIZE(bits); i++)
 		KUNIT_EXPECT_EQ_MSG(test, dma_set_mask(dev, DMA_BIT_MASK(bits[i])),
@@ -254,9 +317,9 @@ static void altdma_test_required_mask_matches_direct(struct kunit *test)
 	struct device *dev = test_dev(test);
 	u64 direct, ours;
 
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
 	direct = dma_get_required_mask(dev);
-	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
 	ours = dma_get_required_mask(dev);
 	KUNIT_EXPECT_EQ(test, ours, direct);
 	KUNIT_EXPECT_EQ(test, ours & (ours + 1), 0ULL);
@@ -295,16 +358,20 @@ static void check_coherent(struct kunit *test, unsigned int mask_bits,
 
 static void altdma_test_coherent_alloc(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
+
 	check_coherent(test, 64, 3 * PAGE_SIZE + 1, 0);
 	check_coherent(test, 32, 64 * 1024, 0);
 	check_coherent(test, 24, 8 * 1024, 0);
 	check_coherent(test, 32, PAGE_SIZE, DMA_ATTR_NO_KERNEL_MAPPING);
 	KUNIT_EXPECT_EQ(test, dma_set_coherent_mask(test_dev(test),
 						    DMA_BIT_MASK(64)), 0);
+	expect_counted(test, &before, 0, 0, 4);
 }
 
 static void altdma_test_alloc_pages(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	const size_t size = 2 * PAGE_SIZE;
 	struct page *page;
@@ -319,10 +386,12 @@ static void altdma_test_alloc_pages(struct kunit *test)
 	KUNIT_EXPECT_LE(test, (u64)dma + size - 1, (u64)DMA_BIT_MASK(32));
 	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(page), 0, size));
 	dma_free_pages(dev, size, page, dma, DMA_BIDIRECTIONAL);
+	expect_counted(test, &before, 0, 0, 1);
 }
 
 static void altdma_test_get_sgtable(struct kunit *test)
 {
+	struct altdma_stats before = test_stats(test);
 	struct device *dev = test_dev(test);
 	const size_t size = PAGE_SIZE + 10;
 	struct sg_table sgt;
@@ -339,6 +408,7 @@ static void altdma_test_get_sgtable(struct kunit *test)
 	/* A real VMA needs a user process; the can-mmap answer is checked. */
 	KUNIT_EXPECT_TRUE(test, dma_can_mmap(dev));
 	dma_free_coherent(dev, size, cpu, dma);
+	expect_counted(test, &before, 0, 0, 1);
 }
 
 /* 64 GiB above the CPU's view: every DMA address carries the offset. */
@@ -352,12 +422,12 @@ static void altdma_test_range_map_offset(struct kunit *test)
 	void *buf, *cpu;
 	dma_addr_t dma;
 
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
 	map = kcalloc(2, sizeof(*map), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, map);
 	altdma_compat_set_dma_region(map, 0, TEST_DMA_OFFSET, 1ULL << 40);
 	dev->dma_range_map = map;
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
 
 	buf = kmalloc(64, GFP_KERNEL);
 	if (buf) {
@@ -382,10 +452,10 @@ static void altdma_test_range_map_offset(struct kunit *test)
 		dma_free_coherent(dev, PAGE_SIZE, cpu, dma);
 	}
 
-	KUNIT_EXPECT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, test_detach(dev), 0);
 	dev->dma_range_map = NULL;
 	kfree(map);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
 }
 
 static const struct dma_map_ops altdma_test_previous_ops;
@@ -396,18 +466,18 @@ static void altdma_test_detach_restores_ops(struct kunit *test)
 	const struct dma_map_ops *attached = get_dma_ops(dev);
 
 	KUNIT_EXPECT_NOT_NULL(test, attached);
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 
 	/* Ops present before attach come back at detach. */
 	set_dma_ops(dev, &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
 	KUNIT_EXPECT_PTR_NE(test, get_dma_ops(dev), &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), &altdma_test_previous_ops);
 	set_dma_ops(dev, NULL);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
 }
 
 static void altdma_test_attach_errors(struct kunit *test)
@@ -417,22 +487,22 @@ static void altdma_test_attach_errors(struct kunit *test)
 	struct altdma_config bad_policy = { .policy = 99 };
 	u64 *saved_mask;
 
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), -EBUSY);
-	KUNIT_EXPECT_EQ(test, altdma_attach(NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, test_attach(NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), attached);
 
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
-	KUNIT_EXPECT_EQ(test, altdma_detach(dev), -EINVAL);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad_policy), -EINVAL);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, test_detach(dev), -EINVAL);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad_policy), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 
 	saved_mask = dev->dma_mask;
 	dev->dma_mask = NULL;
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), -EINVAL);
 	dev->dma_mask = saved_mask;
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
 }
 
 static struct kunit_case altdma_direct_cases[] = {
@@ -522,14 +592,6 @@ static void altdma_bounce_exit(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, stats.pool_used, 0ULL);
 	}
 	altdma_test_exit(test);
-}
-
-static struct altdma_stats test_stats(struct kunit *test)
-{
-	struct altdma_stats stats = {};
-
-	KUNIT_EXPECT_EQ(test, altdma_get_stats(test_dev(test), &stats), 0);
-	return stats;
 }
 
 static struct page *high_page_or_skip(struct kunit *test)
@@ -772,13 +834,215 @@ static void altdma_test_bounce_config_refused(struct kunit *test)
 	struct altdma_config bad = { .policy = ALTDMA_BOUNCE,
 				     .emulated_mask_bits = 8 };
 
-	KUNIT_ASSERT_EQ(test, altdma_detach(dev), 0);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad), -EINVAL);
+	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad), -EINVAL);
 	bad.emulated_mask_bits = 32;
 	bad.max_mapping_size = 64ULL << 20;
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad), -EINVAL);
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
-	KUNIT_EXPECT_EQ(test, altdma_attach(dev, &altdma_test_bounce32), 0);
+	KUNIT_EXPECT_EQ(test, test_attach(dev, &altdma_test_bounce32), 0);
+}
+
+/*
+ * Misuse calls go to altdma's ops directly: dma-debug, which sits above the
+ * ops on the test kernels, would report them itself (and WARN).
+ */
+static void ops_unmap(struct device *dev, dma_addr_t dma, size_t size,
+		      enum dma_data_direction dir)
+{
+#if ALTDMA_OPS_MAP_PHYS
+	get_dma_ops(dev)->unmap_phys(dev, dma, size, dir, 0);
+#else
+	get_dma_ops(dev)->unmap_page(dev, dma, size, dir, 0);
+#endif
+}
+
+/* Bytes that differ per position and per test run. */
+static void fill_pattern(u8 *buf, size_t len, u8 seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (u8)(seed + i * 7 + (i >> 8));
+}
+
+static bool has_pattern(const u8 *buf, size_t len, u8 seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != (u8)(seed + i * 7 + (i >> 8)))
+			return false;
+	return true;
+}
+
+/*
+ * An unmap or sync of a coherent pool address, and a coherent free of a
+ * streaming bounce address, are refused: no byte and no slot changes.
+ */
+static void altdma_test_misdirected_calls_refused(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct altdma_stats before, after;
+	dma_addr_t cdma, sdma;
+	u8 *coherent, *buf;
+
+	coherent = dma_alloc_coherent(dev, PAGE_SIZE, &cdma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, coherent);
+	buf = kmalloc(512, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fill_pattern(coherent, PAGE_SIZE, 0xc5);
+	fill_pattern(buf, 512, 0x3c);
+	sdma = dma_map_single(dev, buf, 512, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, sdma));
+	KUNIT_ASSERT_NE(test, sdma, (dma_addr_t)virt_to_phys(buf));
+	fill_pattern(device_view(sdma), 512, 0x7e);	/* the device wrote */
+	before = test_stats(test);
+
+	ops_unmap(dev, cdma, PAGE_SIZE, DMA_FROM_DEVICE);
+	get_dma_ops(dev)->sync_single_for_cpu(dev, cdma, PAGE_SIZE,
+					      DMA_FROM_DEVICE);
+	get_dma_ops(dev)->free(dev, 512, buf, sdma, 0);
+
+	after = test_stats(test);
+	KUNIT_EXPECT_EQ(test, after.refused_calls - before.refused_calls, 3ULL);
+	KUNIT_EXPECT_EQ(test, after.pool_used, before.pool_used);
+	KUNIT_EXPECT_EQ(test, after.outstanding_bounces, 1ULL);
+	KUNIT_EXPECT_EQ(test, after.pool_coherent_outstanding, 1ULL);
+	KUNIT_EXPECT_TRUE(test, has_pattern(coherent, PAGE_SIZE, 0xc5));
+	KUNIT_EXPECT_TRUE(test, has_pattern(device_view(sdma), 512, 0x7e));
+	KUNIT_EXPECT_TRUE(test, has_pattern(buf, 512, 0x3c));
+
+	/* Both are still live and come apart the right way. */
+	dma_unmap_single(dev, sdma, 512, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_TRUE(test, has_pattern(buf, 512, 0x7e));
+	dma_free_coherent(dev, PAGE_SIZE, coherent, cdma);
+	after = test_stats(test);
+	KUNIT_EXPECT_EQ(test, after.pool_used, 0ULL);
+	KUNIT_EXPECT_EQ(test, after.pool_coherent_outstanding, 0ULL);
+	kfree(buf);
+}
+
+/* Detach refuses while the pool holds live work, then succeeds. */
+static void altdma_test_detach_refused_while_busy(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	const struct dma_map_ops *ops = get_dma_ops(dev);
+	dma_addr_t cdma, sdma;
+	void *coherent;
+	u8 *buf;
+
+	buf = kmalloc(256, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	coherent = dma_alloc_coherent(dev, PAGE_SIZE, &cdma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, coherent);
+	sdma = dma_map_single(dev, buf, 256, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, sdma));
+
+	KUNIT_EXPECT_EQ(test, test_detach(dev), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, altdma_is_attached(dev));
+	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), ops);
+	dma_unmap_single(dev, sdma, 256, DMA_TO_DEVICE);
+	/* The coherent allocation still lives in the pool. */
+	KUNIT_EXPECT_EQ(test, test_detach(dev), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), ops);
+	dma_free_coherent(dev, PAGE_SIZE, coherent, cdma);
+
+	KUNIT_EXPECT_EQ(test, test_detach(dev), 0);
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
+	kfree(buf);
+}
+
+/* max_segment_size limits sg segments only; swiotlb ignores it too. */
+static void altdma_test_single_map_ignores_max_segment(struct kunit *test)
+{
+	const size_t size = 128 * 1024;
+	struct device *dev = test_dev(test);
+	dma_addr_t dma;
+	u8 *buf;
+
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, get_order(size));
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fill_pattern(buf, size, 0x21);
+	dma_set_max_seg_size(dev, 64 * 1024);
+	dma = dma_map_single(dev, buf, size, DMA_TO_DEVICE);
+	dma_set_max_seg_size(dev, UINT_MAX);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_NE(test, dma, (dma_addr_t)virt_to_phys(buf));
+	KUNIT_EXPECT_TRUE(test, has_pattern(device_view(dma), size, 0x21));
+	dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
+	free_pages((unsigned long)buf, get_order(size));
+}
+
+/* As swiotlb: a page-aligned mapping of a page or more is page aligned. */
+static void altdma_test_page_sized_bounce_is_page_aligned(struct kunit *test)
+{
+	static const size_t sizes[] = {
+		100, PAGE_SIZE, 300, 2 * PAGE_SIZE, 50, PAGE_SIZE + 512,
+		3 * PAGE_SIZE, 700, PAGE_SIZE,
+	};
+	struct device *dev = test_dev(test);
+	dma_addr_t dmas[ARRAY_SIZE(sizes)];
+	struct page *pages;
+	int i;
+
+	pages = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	dma_set_min_align_mask(dev, 0);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		dmas[i] = dma_map_page(dev, pages, 0, sizes[i], DMA_TO_DEVICE);
+		KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dmas[i]));
+		if (sizes[i] >= PAGE_SIZE)
+			KUNIT_EXPECT_EQ_MSG(test, (dma_addr_t)(dmas[i] & ~PAGE_MASK), (dma_addr_t)0,
+					    "mapping %d of %zu bytes", i, sizes[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		dma_unmap_page(dev, dmas[i], sizes[i], DMA_TO_DEVICE);
+	dma_set_min_align_mask(dev, TEST_MIN_ALIGN_MASK);
+	__free_pages(pages, 2);
+}
+
+/*
+ * Force mode bounces everything, so the limit applies; the pool is not
+ * held below the 32-bit mask of attach time: it prefers memory above 4 GiB.
+ */
+static void altdma_test_force_pool_placement(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *high = high_page_or_skip(test);
+	struct altdma_stats stats = test_stats(test);
+
+	__free_page(high);
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), (size_t)SZ_256K);
+	KUNIT_EXPECT_GT(test, stats.pool_highest_dma, (u64)DMA_BIT_MASK(32));
+	KUNIT_EXPECT_LE(test, stats.pool_lowest_dma, stats.pool_highest_dma);
+}
+
+/* An emulated 32-bit mask puts the whole pool below 4 GiB. */
+static void altdma_test_bounce32_pool_placement(struct kunit *test)
+{
+	struct altdma_stats stats = test_stats(test);
+
+	KUNIT_EXPECT_GT(test, stats.pool_size, 0ULL);
+	KUNIT_EXPECT_LE(test, stats.pool_highest_dma, (u64)DMA_BIT_MASK(32));
+}
+
+/*
+ * As dma-direct: a device that reaches all of RAM is not limited to the
+ * pool's mapping size; one that does not, is.
+ */
+static void altdma_test_max_mapping_only_when_limited(struct kunit *test)
+{
+	struct device *dev = test_dev(test);
+	struct page *high = high_page_or_skip(test);
+
+	__free_page(high);
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), SIZE_MAX);
+	KUNIT_ASSERT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(32)), 0);
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), (size_t)SZ_256K);
+	KUNIT_ASSERT_EQ(test, dma_set_mask(dev, DMA_BIT_MASK(64)), 0);
+	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), SIZE_MAX);
 }
 
 static struct kunit_case altdma_bounce_cases[] = {
@@ -791,6 +1055,7 @@ static struct kunit_case altdma_bounce_cases[] = {
 	KUNIT_CASE(altdma_test_exhaustion_and_too_large),
 	KUNIT_CASE(altdma_test_bounce_coherent_and_masks),
 	KUNIT_CASE(altdma_test_bounce_config_refused),
+	KUNIT_CASE(altdma_test_bounce32_pool_placement),
 	{}
 };
 
@@ -804,6 +1069,9 @@ static struct kunit_suite altdma_bounce_suite = {
 static struct kunit_case altdma_force_cases[] = {
 	KUNIT_CASE(altdma_test_force_bounces_low_memory),
 	KUNIT_CASE(altdma_test_guard_violation_reported),
+	KUNIT_CASE(altdma_test_single_map_ignores_max_segment),
+	KUNIT_CASE(altdma_test_page_sized_bounce_is_page_aligned),
+	KUNIT_CASE(altdma_test_force_pool_placement),
 	{}
 };
 
@@ -814,8 +1082,64 @@ static struct kunit_suite altdma_force_suite = {
 	.test_cases = altdma_force_cases,
 };
 
+static const struct altdma_config altdma_test_pool_coherent = {
+	.policy = ALTDMA_BOUNCE,
+	.flags = ALTDMA_FORCE_BOUNCE | ALTDMA_GUARD_BYTES |
+		 ALTDMA_COHERENT_FROM_POOL,
+	.emulated_mask_bits = 32,
+};
+
+static int altdma_pool_coherent_init(struct kunit *test)
+{
+	return altdma_bounce_setup(test, &altdma_test_pool_coherent);
+}
+
+/* Detach refuses with work live: re-attach so exit finds it attached. */
+static void altdma_pool_coherent_exit(struct kunit *test)
+{
+	if (!altdma_is_attached(test_dev(test)))
+		KUNIT_EXPECT_EQ(test, test_attach(test_dev(test),
+						  &altdma_test_pool_coherent), 0);
+	altdma_bounce_exit(test);
+}
+
+static struct kunit_case altdma_pool_coherent_cases[] = {
+	KUNIT_CASE(altdma_test_misdirected_calls_refused),
+	KUNIT_CASE(altdma_test_detach_refused_while_busy),
+	{}
+};
+
+static struct kunit_suite altdma_pool_coherent_suite = {
+	.name = "altdma_pool_coherent",
+	.init = altdma_pool_coherent_init,
+	.exit = altdma_pool_coherent_exit,
+	.test_cases = altdma_pool_coherent_cases,
+};
+
+static const struct altdma_config altdma_test_bounce_plain = {
+	.policy = ALTDMA_BOUNCE,
+};
+
+static int altdma_bounce_plain_init(struct kunit *test)
+{
+	return altdma_bounce_setup(test, &altdma_test_bounce_plain);
+}
+
+static struct kunit_case altdma_bounce_plain_cases[] = {
+	KUNIT_CASE(altdma_test_max_mapping_only_when_limited),
+	{}
+};
+
+static struct kunit_suite altdma_bounce_plain_suite = {
+	.name = "altdma_bounce_plain",
+	.init = altdma_bounce_plain_init,
+	.exit = altdma_bounce_exit,
+	.test_cases = altdma_bounce_plain_cases,
+};
+
 kunit_test_suites(&altdma_direct_suite, &altdma_attach_suite,
-		  &altdma_bounce_suite, &altdma_force_suite);
+		  &altdma_bounce_suite, &altdma_force_suite,
+		  &altdma_pool_coherent_suite, &altdma_bounce_plain_suite);
 
 MODULE_DESCRIPTION("KUnit suites for altdma");
 MODULE_LICENSE("GPL");

@@ -10,6 +10,7 @@
  * selftest_leak_mapping=1 deliberately leaves one mapping behind: the
  * harness's self-test uses it to prove that the log verdict catches leaks.
  */
+#include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/module.h>
@@ -96,6 +97,39 @@ static void smoke_leak_one_mapping(struct device *dev)
 		pr_err("altdma_smoke: self-test mapping failed\n");
 }
 
+/* altdma_attach/detach need device_lock, as the driver core holds it. */
+static int smoke_attach(struct device *dev)
+{
+	int ret;
+
+	device_lock(dev);
+	ret = altdma_attach(dev, NULL);
+	device_unlock(dev);
+	return ret;
+}
+
+static int smoke_detach(struct device *dev)
+{
+	int ret;
+
+	device_lock(dev);
+	ret = altdma_detach(dev);
+	device_unlock(dev);
+	return ret;
+}
+
+/* The DMA API calls above went through altdma's ops, not around them. */
+static bool smoke_counted(struct device *dev)
+{
+	struct altdma_stats stats;
+
+	if (altdma_get_stats(dev, &stats))
+		return false;
+	pr_info("altdma_smoke: altdma counted %llu maps, %llu coherent allocations\n",
+		stats.maps, stats.coherent_allocs);
+	return stats.maps >= 2 && stats.coherent_allocs >= 1;
+}
+
 static int __init altdma_smoke_init(void)
 {
 	struct device *dev;
@@ -108,7 +142,7 @@ static int __init altdma_smoke_init(void)
 		return PTR_ERR(smoke_pdev);
 	dev = &smoke_pdev->dev;
 
-	ret = altdma_attach(dev, NULL);
+	ret = smoke_attach(dev);
 	smoke_result(ret == 0, "attach");
 	if (ret) {
 		platform_device_unregister(smoke_pdev);
@@ -127,6 +161,7 @@ static int __init altdma_smoke_init(void)
 	smoke_result(smoke_map_single(dev), "dma_map_single");
 	smoke_result(smoke_map_sg(dev), "dma_map_sg");
 	smoke_result(smoke_alloc_coherent(dev), "dma_alloc_coherent");
+	smoke_result(smoke_counted(dev), "altdma's ops made the mappings");
 	if (selftest_leak_mapping)
 		smoke_leak_one_mapping(dev);
 	return 0;
@@ -136,7 +171,7 @@ static void __exit altdma_smoke_exit(void)
 {
 	struct device *dev = &smoke_pdev->dev;
 
-	smoke_result(altdma_detach(dev) == 0, "detach");
+	smoke_result(smoke_detach(dev) == 0, "detach");
 	smoke_result(!dev->dma_ops, "detach restored the previous ops");
 	/*
 	 * The self-test's leaked mapping must outlive the module for the
