@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ostream>
+#include <thread>
 
 #ifndef ASAN_POISON_MEMORY_REGION
 #define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
@@ -25,7 +27,34 @@ namespace {
 #ifndef ALTDMA_GFP_NOWARN
 #define ALTDMA_GFP_NOWARN 0u
 #endif
-constexpr altdma_u32 kKnownGfp = ALTDMA_GFP_ATOMIC | ALTDMA_GFP_ZERO | ALTDMA_GFP_NOWARN;
+#ifndef ALTDMA_GFP_NORETRY
+#define ALTDMA_GFP_NORETRY 0u
+#endif
+constexpr altdma_u32 kKnownGfp =
+	ALTDMA_GFP_ATOMIC | ALTDMA_GFP_ZERO | ALTDMA_GFP_NOWARN | ALTDMA_GFP_NORETRY;
+
+// Per-thread state: the platform locks this thread holds (in the order
+// taken), the CPU it claims to run on, and the device whose rate limit just
+// let a message through.
+struct HeldLock {
+	const void *lock;
+	unsigned long flags;
+};
+thread_local std::vector<HeldLock> t_held;
+thread_local int t_cpu = -1;
+thread_local const FakeDevice *t_ratelimit_passed = nullptr;
+
+bool this_thread_holds(const void *lock)
+{
+	for (const HeldLock &h : t_held)
+		if (h.lock == lock)
+			return true;
+	return false;
+}
+
+// Guards every FakeDevice's log, limits and ranges against concurrent
+// platform calls (FakeDevice itself stays a plain, copyable struct).
+std::mutex g_dev_mu;
 
 std::string lower(std::string s)
 {
@@ -80,6 +109,7 @@ std::vector<RamRegion> default_layout()
 std::vector<LogEntry> FakeDevice::find_log(std::vector<std::string> needles,
 					   int level) const
 {
+	std::lock_guard<std::mutex> g(g_dev_mu);
 	std::vector<LogEntry> out;
 
 	for (const LogEntry &e : log) {
@@ -98,6 +128,7 @@ std::vector<LogEntry> FakeDevice::find_log(std::vector<std::string> needles,
 
 std::string FakeDevice::dump_log() const
 {
+	std::lock_guard<std::mutex> g(g_dev_mu);
 	std::string s;
 
 	for (const LogEntry &e : log)
@@ -139,10 +170,35 @@ void SgChain::reset_dma()
 
 // ---- FakePlatform ------------------------------------------------------------
 
+// A platform spinlock: a real mutex. @held and @flags are written only by
+// the thread holding @m; @held is atomic so another thread's misuse check
+// can read it.
 struct FakePlatform::Lock {
-	bool held = false;
+	std::mutex m;
+	std::atomic<bool> held{false};
 	unsigned long flags = 0;
 };
+
+std::string describe(const Snapshot &s)
+{
+	return "page_alloc_calls " + std::to_string(s.page_alloc_calls) +
+	       ", page_free_calls " + std::to_string(s.page_free_calls) +
+	       ", page_blocks " + std::to_string(s.page_blocks) +
+	       ", free_pages " + std::to_string(s.free_pages) +
+	       ", alloc_calls " + std::to_string(s.alloc_calls) +
+	       ", allocs " + std::to_string(s.allocs) +
+	       ", live_locks " + std::to_string(s.live_locks) +
+	       ", lock_acquisitions " + std::to_string(s.lock_acquisitions) +
+	       ", phys_to_virt_calls " + std::to_string(s.phys_to_virt_calls) +
+	       ", abi_calls " + std::to_string(s.abi_calls) +
+	       ", log_lines " + std::to_string(s.log_lines) +
+	       ", ratelimit_checks " + std::to_string(s.ratelimit_checks);
+}
+
+void PrintTo(const Snapshot &s, std::ostream *os)
+{
+	*os << "{" << describe(s) << "}";
+}
 
 FakePlatform::FakePlatform()
 {
@@ -164,13 +220,24 @@ void FakePlatform::release_memory()
 	for (auto &[ptr, size] : allocs_)
 		std::free(ptr);
 	allocs_.clear();
-	for (Lock *l : locks_)
-		delete l;
+	for (Lock *l : locks_) {
+		if (!l->held) {
+			delete l;
+		} else if (this_thread_holds(l)) {
+			l->held = false;
+			l->m.unlock();
+			delete l;
+		}
+		// else: held by another thread; leaked rather than destroyed
+		// locked (check_clean has already reported it).
+	}
 	locks_.clear();
+	t_held.clear();
 }
 
 void FakePlatform::reset(const std::vector<RamRegion> &layout)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	release_memory();
 	blocks_.clear();
 	page_calls_.clear();
@@ -183,12 +250,16 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	fail_all_allocs_ = false;
 	locks_held_ = 0;
 	lock_acquisitions_ = 0;
+	lock_contentions_ = 0;
+	abi_calls_ = 0;
 	phys_to_virt_calls_ = 0;
 	phys_to_virt_locked_ = 0;
 	atomic_context = false;
 	unmapped_.clear();
 	cpu_id = 0;
 	nr_cpus = 4;
+	t_cpu = -1;
+	t_ratelimit_passed = nullptr;
 
 	layout_ = layout;
 	std::sort(layout_.begin(), layout_.end(),
@@ -221,6 +292,7 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 
 bool FakePlatform::check_clean()
 {
+	std::lock_guard<std::mutex> g(mu_);
 	bool clean = true;
 
 	for (const auto &[phys, order] : blocks_) {
@@ -236,7 +308,7 @@ bool FakePlatform::check_clean()
 		clean = false;
 	}
 	if (locks_held_) {
-		ADD_FAILURE() << locks_held_ << " lock(s) still held";
+		ADD_FAILURE() << locks_held_.load() << " lock(s) still held";
 		clean = false;
 	}
 	return clean;
@@ -282,6 +354,7 @@ void FakePlatform::set_state(altdma_phys_t phys, altdma_u64 pages, PageState sta
 std::uint8_t *FakePlatform::reserve(altdma_phys_t phys, altdma_u64 size,
 				    std::uint8_t fill)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	altdma_phys_t start = phys & ~(kPage - 1);
 	altdma_u64 pages = (phys + size - start + kPage - 1) / kPage;
 
@@ -316,6 +389,7 @@ bool FakePlatform::all_bytes(altdma_phys_t phys, altdma_u64 size, std::uint8_t v
 
 bool FakePlatform::page_block_allocated(altdma_phys_t phys, altdma_u32 *order) const
 {
+	std::lock_guard<std::mutex> g(mu_);
 	auto it = blocks_.find(phys);
 
 	if (it == blocks_.end())
@@ -325,8 +399,74 @@ bool FakePlatform::page_block_allocated(altdma_phys_t phys, altdma_u32 *order) c
 	return true;
 }
 
+std::size_t FakePlatform::outstanding_page_blocks() const
+{
+	std::lock_guard<std::mutex> g(mu_);
+	return blocks_.size();
+}
+
+int FakePlatform::alloc_calls() const
+{
+	std::lock_guard<std::mutex> g(mu_);
+	return alloc_calls_;
+}
+
+std::size_t FakePlatform::outstanding_allocs() const
+{
+	std::lock_guard<std::mutex> g(mu_);
+	return allocs_.size();
+}
+
+std::size_t FakePlatform::live_locks() const
+{
+	std::lock_guard<std::mutex> g(mu_);
+	return locks_.size();
+}
+
+int FakePlatform::thread_locks_held()
+{
+	return static_cast<int>(t_held.size());
+}
+
+void FakePlatform::set_thread_cpu(int cpu)
+{
+	t_cpu = cpu;
+}
+
+int FakePlatform::thread_cpu()
+{
+	return t_cpu;
+}
+
+Snapshot FakePlatform::snapshot(const FakeDevice *dev) const
+{
+	Snapshot s{};
+	{
+		std::lock_guard<std::mutex> g(mu_);
+		s.page_alloc_calls = page_calls_.size();
+		s.page_free_calls = page_frees_.size();
+		s.page_blocks = blocks_.size();
+		for (const Region &r : regions_)
+			for (std::uint8_t st : r.page_state)
+				s.free_pages += st == kFree;
+		s.alloc_calls = alloc_calls_;
+		s.allocs = allocs_.size();
+		s.live_locks = locks_.size();
+	}
+	s.lock_acquisitions = lock_acquisitions_;
+	s.phys_to_virt_calls = phys_to_virt_calls_;
+	s.abi_calls = abi_calls_;
+	if (dev) {
+		std::lock_guard<std::mutex> g(g_dev_mu);
+		s.log_lines = dev->log.size();
+		s.ratelimit_checks = dev->ratelimit_checks;
+	}
+	return s;
+}
+
 altdma_u64 FakePlatform::free_pages_in(altdma_phys_t lo, altdma_phys_t hi) const
 {
+	std::lock_guard<std::mutex> g(mu_);
 	altdma_u64 n = 0;
 
 	for (const Region &r : regions_)
@@ -340,6 +480,7 @@ altdma_u64 FakePlatform::free_pages_in(altdma_phys_t lo, altdma_phys_t hi) const
 
 void FakePlatform::fail_zone(altdma_zone zone, bool fail)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	if (fail)
 		failed_zones_.insert(zone);
 	else
@@ -348,6 +489,7 @@ void FakePlatform::fail_zone(altdma_zone zone, bool fail)
 
 std::vector<altdma_zone> FakePlatform::page_alloc_zones() const
 {
+	std::lock_guard<std::mutex> g(mu_);
 	std::vector<altdma_zone> zones;
 
 	for (const PageAllocCall &c : page_calls_)
@@ -357,6 +499,7 @@ std::vector<altdma_zone> FakePlatform::page_alloc_zones() const
 
 void FakePlatform::clear_records()
 {
+	std::lock_guard<std::mutex> g(mu_);
 	page_calls_.clear();
 	page_frees_.clear();
 	alloc_gfps_.clear();
@@ -383,7 +526,8 @@ altdma_u64 FakePlatform::zone_limit(altdma_zone zone) const
 int FakePlatform::alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
 			      altdma_zone zone, altdma_u32 order, altdma_phys_t *phys)
 {
-	PageAllocCall call{dev, caller_gfp, zone, order, -ALTDMA_ENOMEM, 0, locks_held_ > 0};
+	const bool locked = !t_held.empty();
+	PageAllocCall call{dev, caller_gfp, zone, order, -ALTDMA_ENOMEM, 0, locked};
 
 	if (!phys)
 		ADD_FAILURE() << "alloc_pages without a result pointer";
@@ -391,9 +535,10 @@ int FakePlatform::alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
 	// gfp is opaque to the core and may sleep.
 	const bool core_atomic = (caller_gfp & 0xFFFF0000u) == kCoreGfpTag &&
 				 (caller_gfp & ALTDMA_GFP_ATOMIC);
-	if (locks_held_ && !core_atomic)
+	if (locked && !core_atomic)
 		ADD_FAILURE() << "alloc_pages called with a platform lock held "
 				 "and a gfp that may sleep";
+	std::lock_guard<std::mutex> g(mu_);
 	if (atomic_context && (caller_gfp & 0xFFFF0000u) == kCoreGfpTag && !core_atomic)
 		ADD_FAILURE() << "core page allocation with a gfp that may sleep "
 				 "in atomic context";
@@ -453,6 +598,7 @@ int FakePlatform::alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
 
 void FakePlatform::free_pages(altdma_phys_t phys, altdma_u32 order)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	page_frees_.push_back(PageFreeCall{phys, order});
 	auto it = blocks_.find(phys);
 	if (it == blocks_.end()) {
@@ -475,8 +621,9 @@ void FakePlatform::free_pages(altdma_phys_t phys, altdma_u32 order)
 void *FakePlatform::phys_to_virt(altdma_phys_t phys)
 {
 	phys_to_virt_calls_++;
-	if (locks_held_)
+	if (!t_held.empty())
 		phys_to_virt_locked_++;
+	std::lock_guard<std::mutex> g(mu_);
 	for (const auto &[lo, hi] : unmapped_)
 		if (phys >= lo && phys < hi)
 			return nullptr;
@@ -493,10 +640,17 @@ bool FakePlatform::bookkeeping_alloc_fails()
 	return false;
 }
 
+void FakePlatform::get_info(altdma_plat_info *info)
+{
+	std::lock_guard<std::mutex> g(mu_);
+	*info = info_;
+}
+
 void *FakePlatform::alloc(altdma_usize size, altdma_u32 gfp)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	alloc_gfps_.push_back(gfp);
-	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && !t_held.empty())
 		ADD_FAILURE() << "sleeping bookkeeping allocation with a lock held";
 	if (!(gfp & ALTDMA_GFP_ATOMIC) && atomic_context)
 		ADD_FAILURE() << "sleeping bookkeeping allocation in atomic context";
@@ -516,6 +670,7 @@ void FakePlatform::free(void *ptr)
 {
 	if (!ptr)
 		return;
+	std::lock_guard<std::mutex> g(mu_);
 	auto it = allocs_.find(ptr);
 	if (it == allocs_.end()) {
 		ADD_FAILURE() << "altdma_plat_free of a pointer that is not allocated";
@@ -528,9 +683,10 @@ void FakePlatform::free(void *ptr)
 
 FakePlatform::Lock *FakePlatform::lock_create(altdma_u32 gfp)
 {
+	std::lock_guard<std::mutex> g(mu_);
 	if (gfp & ~kKnownGfp)
 		ADD_FAILURE() << "unknown lock_create gfp bits " << hex(gfp);
-	if (!(gfp & ALTDMA_GFP_ATOMIC) && locks_held_)
+	if (!(gfp & ALTDMA_GFP_ATOMIC) && !t_held.empty())
 		ADD_FAILURE() << "sleeping lock_create with a lock held";
 	if (!(gfp & ALTDMA_GFP_ATOMIC) && atomic_context)
 		ADD_FAILURE() << "sleeping lock_create in atomic context";
@@ -545,6 +701,7 @@ void FakePlatform::lock_destroy(Lock *lock)
 {
 	if (!lock)
 		return;
+	std::lock_guard<std::mutex> g(mu_);
 	if (!locks_.count(lock)) {
 		ADD_FAILURE() << "lock_destroy of an unknown lock";
 		return;
@@ -552,6 +709,19 @@ void FakePlatform::lock_destroy(Lock *lock)
 	if (lock->held) {
 		ADD_FAILURE() << "lock_destroy of a held lock";
 		locks_held_--;
+		if (!this_thread_holds(lock)) {
+			// Another thread holds it: forget it, but do not free
+			// a locked mutex under that thread.
+			locks_.erase(lock);
+			return;
+		}
+		for (auto it = t_held.begin(); it != t_held.end(); ++it)
+			if (it->lock == lock) {
+				t_held.erase(it);
+				break;
+			}
+		lock->held = false;
+		lock->m.unlock();
 	}
 	locks_.erase(lock);
 	delete lock;
@@ -559,16 +729,27 @@ void FakePlatform::lock_destroy(Lock *lock)
 
 unsigned long FakePlatform::lock(Lock *lock)
 {
-	if (!locks_.count(lock)) {
-		ADD_FAILURE() << "lock of an unknown lock";
-		return 0;
+	{
+		std::lock_guard<std::mutex> g(mu_);
+		if (!locks_.count(lock)) {
+			ADD_FAILURE() << "lock of an unknown lock";
+			return 0;
+		}
 	}
-	if (lock->held) {
-		ADD_FAILURE() << "lock taken recursively (would deadlock)";
-		return lock->flags;
+	for (const HeldLock &h : t_held)
+		if (h.lock == lock) {
+			ADD_FAILURE() << "lock taken recursively (would deadlock)";
+			return h.flags;
+		}
+	// Not under mu_: waiting here while holding mu_ would deadlock with
+	// the holder's next platform call.
+	if (!lock->m.try_lock()) {
+		lock_contentions_++;
+		lock->m.lock();
 	}
 	lock->held = true;
 	lock->flags = next_flags_++;
+	t_held.push_back(HeldLock{lock, lock->flags});
 	locks_held_++;
 	lock_acquisitions_++;
 	return lock->flags;
@@ -576,18 +757,29 @@ unsigned long FakePlatform::lock(Lock *lock)
 
 void FakePlatform::unlock(Lock *lock, unsigned long flags)
 {
-	if (!locks_.count(lock)) {
-		ADD_FAILURE() << "unlock of an unknown lock";
+	{
+		std::lock_guard<std::mutex> g(mu_);
+		if (!locks_.count(lock)) {
+			ADD_FAILURE() << "unlock of an unknown lock";
+			return;
+		}
+	}
+	auto it = t_held.begin();
+	while (it != t_held.end() && it->lock != lock)
+		++it;
+	if (it == t_held.end()) {
+		if (lock->held)
+			ADD_FAILURE() << "unlock of a lock held by another thread";
+		else
+			ADD_FAILURE() << "unlock of a lock that is not held";
 		return;
 	}
-	if (!lock->held) {
-		ADD_FAILURE() << "unlock of a lock that is not held";
-		return;
-	}
-	if (flags != lock->flags)
+	if (flags != it->flags)
 		ADD_FAILURE() << "unlock with flags from another lock()";
+	t_held.erase(it);
 	lock->held = false;
 	locks_held_--;
+	lock->m.unlock();
 }
 
 FakePlatform &platform()
@@ -607,21 +799,25 @@ extern "C" {
 
 void altdma_plat_get_info(struct altdma_plat_info *info)
 {
+	platform().count_abi_call();
 	platform().get_info(info);
 }
 
 void *altdma_plat_alloc(altdma_usize size, altdma_u32 gfp)
 {
+	platform().count_abi_call();
 	return platform().alloc(size, gfp);
 }
 
 void altdma_plat_free(void *ptr)
 {
+	platform().count_abi_call();
 	platform().free(ptr);
 }
 
 void altdma_plat_bug(const char *what)
 {
+	platform().count_abi_call();
 	std::fprintf(stderr, "altdma_plat_bug: %s\n", what ? what : "(null)");
 	std::fflush(stderr);
 	std::abort();
@@ -630,16 +826,19 @@ void altdma_plat_bug(const char *what)
 int altdma_plat_alloc_pages(struct altdma_plat_device *dev, altdma_u32 caller_gfp,
 			    enum altdma_zone zone, altdma_u32 order, altdma_phys_t *phys)
 {
+	platform().count_abi_call();
 	return platform().alloc_pages(dev, caller_gfp, zone, order, phys);
 }
 
 void altdma_plat_free_pages(altdma_phys_t phys, altdma_u32 order)
 {
+	platform().count_abi_call();
 	platform().free_pages(phys, order);
 }
 
 altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp)
 {
+	platform().count_abi_call();
 	if (gfp & ~fake::kKnownGfp)
 		ADD_FAILURE() << "unknown gfp bits passed to page_gfp: " << gfp;
 	return fake::FakePlatform::kCoreGfpTag | gfp;
@@ -647,12 +846,15 @@ altdma_u32 altdma_plat_page_gfp(altdma_u32 gfp)
 
 void *altdma_plat_phys_to_virt(altdma_phys_t phys)
 {
+	platform().count_abi_call();
 	return platform().phys_to_virt(phys);
 }
 
 void altdma_plat_dev_limits(struct altdma_plat_device *dev, struct altdma_dev_limits *limits)
 {
+	platform().count_abi_call();
 	FakeDevice *d = FakeDevice::from(dev);
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
 
 	d->limits_reads++;
 	*limits = d->limits;
@@ -661,7 +863,9 @@ void altdma_plat_dev_limits(struct altdma_plat_device *dev, struct altdma_dev_li
 int altdma_plat_dev_range(struct altdma_plat_device *dev, altdma_u32 index,
 			  struct altdma_range *range)
 {
+	platform().count_abi_call();
 	FakeDevice *d = FakeDevice::from(dev);
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
 
 	if (index >= d->ranges.size())
 		return -ALTDMA_ENXIO;
@@ -672,6 +876,7 @@ int altdma_plat_dev_range(struct altdma_plat_device *dev, altdma_u32 index,
 void altdma_plat_dev_log(struct altdma_plat_device *dev, enum altdma_log_level level,
 			 int ratelimited, const char *fmt, ...)
 {
+	platform().count_abi_call();
 	FakeDevice *d = FakeDevice::from(dev);
 	va_list ap, ap2;
 
@@ -683,46 +888,75 @@ void altdma_plat_dev_log(struct altdma_plat_device *dev, enum altdma_log_level l
 	std::string text(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
 	std::vsnprintf(text.data(), text.size() + 1, fmt, ap2);
 	va_end(ap2);
+	// A message the device's rate limit let through just before counts as
+	// rate limited.
+	const bool passed = fake::t_ratelimit_passed == d;
+	fake::t_ratelimit_passed = nullptr;
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	if (ratelimited && !d->ratelimit_allows) {
+		d->ratelimit_dropped++;
+		return;
+	}
 	if (std::getenv("ALTDMA_TEST_VERBOSE"))
 		std::fprintf(stderr, "%s: [%d%s] %s", d->name.c_str(), level,
-			     ratelimited ? ",rl" : "", text.c_str());
-	d->log.push_back(fake::LogEntry{level, ratelimited != 0, text});
+			     ratelimited || passed ? ",rl" : "", text.c_str());
+	d->log.push_back(fake::LogEntry{level, ratelimited != 0 || passed, text});
+}
+
+int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev)
+{
+	platform().count_abi_call();
+	FakeDevice *d = FakeDevice::from(dev);
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+
+	d->ratelimit_checks++;
+	fake::t_ratelimit_passed = d->ratelimit_allows ? d : nullptr;
+	return d->ratelimit_allows ? 1 : 0;
 }
 
 struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
 {
+	platform().count_abi_call();
 	return reinterpret_cast<struct altdma_plat_lock *>(platform().lock_create(gfp));
 }
 
 void altdma_plat_lock_destroy(struct altdma_plat_lock *lock)
 {
+	platform().count_abi_call();
 	platform().lock_destroy(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
 }
 
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
 {
+	platform().count_abi_call();
 	return platform().lock(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
 }
 
 void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags)
 {
+	platform().count_abi_call();
 	platform().unlock(reinterpret_cast<fake::FakePlatform::Lock *>(lock), flags);
 }
 
 altdma_u32 altdma_plat_cpu_id(void)
 {
-	if (platform().cpu_id >= platform().nr_cpus)
-		ADD_FAILURE() << "fake cpu_id " << platform().cpu_id << " >= nr_cpus";
-	return platform().cpu_id;
+	platform().count_abi_call();
+	const altdma_u32 cpu = fake::t_cpu >= 0 ? static_cast<altdma_u32>(fake::t_cpu)
+						: platform().cpu_id;
+	if (cpu >= platform().nr_cpus)
+		ADD_FAILURE() << "fake cpu_id " << cpu << " >= nr_cpus";
+	return cpu;
 }
 
 altdma_u32 altdma_plat_nr_cpus(void)
 {
+	platform().count_abi_call();
 	return platform().nr_cpus;
 }
 
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_next(NULL)";
 		return nullptr;
@@ -732,6 +966,7 @@ struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)
 
 altdma_phys_t altdma_plat_sg_phys(const struct altdma_plat_sg *sg)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_phys(NULL)";
 		return 0;
@@ -741,6 +976,7 @@ altdma_phys_t altdma_plat_sg_phys(const struct altdma_plat_sg *sg)
 
 altdma_u32 altdma_plat_sg_length(const struct altdma_plat_sg *sg)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_length(NULL)";
 		return 0;
@@ -750,6 +986,7 @@ altdma_u32 altdma_plat_sg_length(const struct altdma_plat_sg *sg)
 
 altdma_dma_t altdma_plat_sg_dma_address(const struct altdma_plat_sg *sg)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_dma_address(NULL)";
 		return 0;
@@ -759,6 +996,7 @@ altdma_dma_t altdma_plat_sg_dma_address(const struct altdma_plat_sg *sg)
 
 altdma_u32 altdma_plat_sg_dma_length(const struct altdma_plat_sg *sg)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_dma_length(NULL)";
 		return 0;
@@ -768,6 +1006,7 @@ altdma_u32 altdma_plat_sg_dma_length(const struct altdma_plat_sg *sg)
 
 void altdma_plat_sg_set_dma(struct altdma_plat_sg *sg, altdma_dma_t addr, altdma_u32 length)
 {
+	platform().count_abi_call();
 	if (!sg) {
 		ADD_FAILURE() << "sg_set_dma(NULL)";
 		return;

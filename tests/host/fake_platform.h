@@ -8,15 +8,25 @@
 // fake is a process-wide singleton (fake::platform()). Every test resets it
 // in SetUp and checks it for leaks in TearDown (see CoreTest in
 // test_support.h).
+//
+// Threads: the platform functions may be called from several threads at
+// once (test_concurrency.cpp). Platform locks are real mutexes, held-lock
+// tracking is per thread, and the fake's own records are guarded by an
+// internal mutex. Test-side knobs (reset, fail_*, info(), FakeDevice fields,
+// the record accessors returning references) are for the test's main thread
+// while no other thread calls into the fake.
 #ifndef ALTDMA_TESTS_HOST_FAKE_PLATFORM_H
 #define ALTDMA_TESTS_HOST_FAKE_PLATFORM_H
 
 #include <altdma/platform.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -97,8 +107,16 @@ struct FakeDevice {
 		.max_segment_size = 65536,
 	};
 	std::vector<altdma_range> ranges;
+	// Appended to by altdma_plat_dev_log (from any thread). A message the
+	// core logs with ratelimited 0 right after altdma_plat_dev_log_ratelimit
+	// let it through (same thread) is recorded as ratelimited.
 	std::vector<LogEntry> log;
 	int limits_reads = 0;
+	// altdma_plat_dev_log_ratelimit() answers this; while false, messages
+	// logged with ratelimited 1 are dropped (counted in ratelimit_dropped).
+	bool ratelimit_allows = true;
+	int ratelimit_checks = 0;
+	int ratelimit_dropped = 0;
 
 	altdma_plat_device *plat()
 	{
@@ -142,6 +160,24 @@ private:
 	std::vector<std::unique_ptr<altdma_plat_sg>> ents_;
 };
 
+// Everything observable a platform call can change, for "this call had no
+// effect" checks (see FakePlatform::snapshot). Device fields are included
+// when a device is given.
+struct Snapshot {
+	std::size_t page_alloc_calls, page_free_calls, page_blocks;
+	altdma_u64 free_pages;
+	int alloc_calls;
+	std::size_t allocs, live_locks;
+	long lock_acquisitions, phys_to_virt_calls, abi_calls;
+	std::size_t log_lines;
+	int ratelimit_checks;
+
+	bool operator==(const Snapshot &) const = default;
+};
+std::string describe(const Snapshot &s);
+// GoogleTest prints a Snapshot with this.
+void PrintTo(const Snapshot &s, std::ostream *os);
+
 class FakePlatform {
 public:
 	FakePlatform();
@@ -174,7 +210,7 @@ public:
 	bool all_bytes(altdma_phys_t phys, altdma_u64 size, std::uint8_t value) const;
 	// Physical address of the block starting at @phys, if allocated.
 	bool page_block_allocated(altdma_phys_t phys, altdma_u32 *order = nullptr) const;
-	std::size_t outstanding_page_blocks() const { return blocks_.size(); }
+	std::size_t outstanding_page_blocks() const;
 	altdma_u64 free_pages_in(altdma_phys_t lo, altdma_phys_t hi) const;
 
 	// ---- page allocator knobs and records ----------------------------
@@ -192,14 +228,31 @@ public:
 	void fail_alloc_nth(int n) { fail_alloc_nth_ = n; }
 	// Every bookkeeping allocation fails while set.
 	void fail_all_allocs(bool fail) { fail_all_allocs_ = fail; }
-	int alloc_calls() const { return alloc_calls_; }
-	std::size_t outstanding_allocs() const { return allocs_.size(); }
+	int alloc_calls() const;
+	std::size_t outstanding_allocs() const;
 	const std::vector<altdma_u32> &alloc_gfps() const { return alloc_gfps_; }
 
 	// ---- locks -------------------------------------------------------
-	std::size_t live_locks() const { return locks_.size(); }
-	int locks_held() const { return locks_held_; }
-	long lock_acquisitions() const { return lock_acquisitions_; }
+	// Platform locks are std::mutex: a lock held by another thread blocks.
+	// Recursion, unlocking a lock this thread does not hold (including one
+	// another thread holds), mismatched flags and destroying a held lock
+	// are test failures.
+	std::size_t live_locks() const;
+	// Locks held now by all threads together.
+	int locks_held() const { return locks_held_.load(); }
+	// Locks the calling thread holds.
+	static int thread_locks_held();
+	long lock_acquisitions() const { return lock_acquisitions_.load(); }
+	// Acquisitions that found the lock held by another thread and waited.
+	long lock_contentions() const { return lock_contentions_.load(); }
+
+	// Calls into the platform ABI (every altdma_plat_* function), from all
+	// threads.
+	long abi_calls() const { return abi_calls_.load(); }
+	void count_abi_call() { abi_calls_++; }
+	// The counters and records a platform call could change, and @dev's
+	// log and rate-limit state if given.
+	Snapshot snapshot(const FakeDevice *dev = nullptr) const;
 
 	// ---- kernel mapping ------------------------------------------------
 	// RAM in [lo, hi) has no kernel mapping (like highmem):
@@ -208,10 +261,10 @@ public:
 	{
 		unmapped_.push_back({lo, hi});
 	}
-	long phys_to_virt_calls() const { return phys_to_virt_calls_; }
-	// altdma_plat_phys_to_virt calls made while a platform lock was held
-	// (the bounce pool copies with its area locks released).
-	long phys_to_virt_calls_locked() const { return phys_to_virt_locked_; }
+	long phys_to_virt_calls() const { return phys_to_virt_calls_.load(); }
+	// altdma_plat_phys_to_virt calls made while the calling thread held a
+	// platform lock (the bounce pool copies with its area locks released).
+	long phys_to_virt_calls_locked() const { return phys_to_virt_locked_.load(); }
 
 	// While set, the test acts as a caller in atomic context (map, unmap
 	// and sync may run in interrupt handlers): a bookkeeping allocation or
@@ -225,12 +278,17 @@ public:
 	static constexpr altdma_u32 kCoreGfpTag = 0xC0DE0000u;
 
 	// ---- CPUs (altdma_plat_cpu_id / altdma_plat_nr_cpus) -----------------
+	// cpu_id is what altdma_plat_cpu_id() returns on a thread that has not
+	// called set_thread_cpu().
 	altdma_u32 cpu_id = 0;
 	altdma_u32 nr_cpus = 4;
+	// The calling thread runs on @cpu from now on (-1: back to cpu_id).
+	static void set_thread_cpu(int cpu);
+	static int thread_cpu();
 
 	// Implementation of the C ABI (called from fake_platform.cpp).
 	struct Lock;
-	void get_info(altdma_plat_info *info) { *info = info_; }
+	void get_info(altdma_plat_info *info);
 	void *alloc(altdma_usize size, altdma_u32 gfp);
 	void free(void *ptr);
 	int alloc_pages(altdma_plat_device *dev, altdma_u32 caller_gfp,
@@ -273,13 +331,19 @@ private:
 	bool fail_all_allocs_ = false;
 
 	std::set<Lock *> locks_;
-	int locks_held_ = 0;
-	long lock_acquisitions_ = 0;
-	unsigned long next_flags_ = 0x1000;
+	std::atomic<int> locks_held_{0};
+	std::atomic<long> lock_acquisitions_{0};
+	std::atomic<long> lock_contentions_{0};
+	std::atomic<unsigned long> next_flags_{0x1000};
+	std::atomic<long> abi_calls_{0};
 
-	long phys_to_virt_calls_ = 0;
-	long phys_to_virt_locked_ = 0;
+	std::atomic<long> phys_to_virt_calls_{0};
+	std::atomic<long> phys_to_virt_locked_{0};
 	std::vector<std::pair<altdma_phys_t, altdma_phys_t>> unmapped_;
+
+	// Guards the records above (page state, blocks, allocations, the lock
+	// set, call records); never held while waiting for a platform lock.
+	mutable std::mutex mu_;
 };
 
 FakePlatform &platform();

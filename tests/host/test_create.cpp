@@ -70,9 +70,14 @@ TEST_F(CoreCreate, NullArgumentsAreRejected)
 	EXPECT_EQ(core, nullptr);
 }
 
+// As kfree(NULL): destroying no core makes no platform call at all (the
+// shim's error paths call it unconditionally).
 TEST_F(CoreCreate, DestroyNullIsNoop)
 {
+	const fake::Snapshot before = plat().snapshot(&dev_);
 	altdma_core_destroy(nullptr);
+	EXPECT_EQ(plat().snapshot(&dev_), before);
+	EXPECT_EQ(plat().abi_calls(), before.abi_calls);
 }
 
 // Fail each bookkeeping allocation of create in turn (with and without a

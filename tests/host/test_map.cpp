@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Streaming mappings under the direct policy: map_phys, map_resource,
 // unmap, sync, phys <-> DMA translation and the reachability check.
+#include <cstring>
+
 #include "test_support.h"
 
 namespace test {
@@ -274,11 +276,99 @@ TEST_F(MapPhys, MapWorksWhileAllocationsFail)
 	plat().fail_next_page_allocs(0);
 }
 
-TEST_F(MapPhys, UnmapOfErrorHandleIsHarmless)
+// Unmapping or syncing the error handle (a driver that skipped its
+// dma_mapping_error() check) changes nothing: no allocation or free, no
+// lock, no memory access, no message, no counter.
+TEST_F(MapPhys, UnmapOfErrorHandleChangesNothing)
 {
 	create();
-	altdma_core_unmap_phys(core_, ALTDMA_MAPPING_ERROR, 4096, ALTDMA_TO_DEVICE, 0);
-	altdma_core_sync_single_for_cpu(core_, ALTDMA_MAPPING_ERROR, 4096, ALTDMA_TO_DEVICE);
+	const altdma_phys_t buf = kDma32Ram;
+	ASSERT_NE(plat().reserve(buf, 2 * kPage, 0x6B), nullptr);
+	const altdma_dma_t dma = map(buf, kPage);
+	ASSERT_EQ(dma, buf);
+	altdma_core_stats before_stats;
+	altdma_core_get_stats(core_, &before_stats);
+	const fake::Snapshot before = plat().snapshot(&dev_);
+
+	for (altdma_dir dir : kAllDirs) {
+		for (altdma_usize size : {0ul, 1ul, 4096ul, ~0ul}) {
+			altdma_core_unmap_phys(core_, ALTDMA_MAPPING_ERROR, size, dir, 0);
+			altdma_core_unmap_phys(core_, ALTDMA_MAPPING_ERROR, size, dir,
+					       ALTDMA_ATTR_SKIP_CPU_SYNC);
+			altdma_core_sync_single_for_cpu(core_, ALTDMA_MAPPING_ERROR, size, dir);
+			altdma_core_sync_single_for_device(core_, ALTDMA_MAPPING_ERROR, size, dir);
+			altdma_core_unmap_resource(core_, ALTDMA_MAPPING_ERROR, size, dir, 0);
+		}
+	}
+
+	fake::Snapshot after = plat().snapshot(&dev_);
+	// Reading the device's limits (and the call doing it) is not a change.
+	after.abi_calls = before.abi_calls;
+	EXPECT_EQ(after, before) << "before: " << fake::describe(before)
+				 << "\nafter:  " << fake::describe(after);
+	EXPECT_TRUE(dev_.log.empty()) << dev_.dump_log();
+	EXPECT_EQ(plat().locks_held(), 0);
+	EXPECT_TRUE(plat().all_bytes(buf, 2 * kPage, 0x6B));
+	altdma_core_stats after_stats;
+	altdma_core_get_stats(core_, &after_stats);
+	EXPECT_EQ(std::memcmp(&before_stats, &after_stats, sizeof(before_stats)), 0)
+		<< "maps " << before_stats.maps << " -> " << after_stats.maps
+		<< ", failures " << before_stats.map_failures << " -> "
+		<< after_stats.map_failures;
+	// The real mapping is still usable and unmaps normally.
+	altdma_core_unmap_phys(core_, dma, kPage, ALTDMA_BIDIRECTIONAL, 0);
+	EXPECT_TRUE(dev_.log.empty()) << dev_.dump_log();
+}
+
+// The edges of the reachability check, all combinations: addresses and
+// sizes next to 2^32, 2^63 and 2^64, full, 32-bit, 63-bit and no masks,
+// with and without a bus limit. The expectation is exact arithmetic (see
+// ref_streaming_ok): every byte at or under every limit, nothing past 2^64.
+TEST_F(MapPhys, EdgeCasesAgreeWithExactArithmetic)
+{
+	create();
+	const altdma_u64 top = ~0ull;
+	const altdma_dma_t addrs[] = {0, 1, 0xfffff000ull, 0xffffffffull, 0x100000000ull,
+				      1ull << 63, top - 0x1000, top - 1, top};
+	const altdma_u64 sizes[] = {0, 1, 2, 0x1000, 0x100000000ull, 1ull << 63,
+				    (1ull << 63) + 1, top - 1, top};
+	const altdma_u64 masks[] = {top, fake::bits(32), fake::bits(63), 0};
+	const altdma_u64 buses[] = {0, fake::bits(32), fake::bits(40), top};
+	int ok = 0, refused = 0;
+
+	for (altdma_u64 mask : masks)
+		for (altdma_u64 bus : buses) {
+			dev_.limits.dma_mask = mask;
+			dev_.limits.bus_limit = bus;
+			for (altdma_dma_t a : addrs)
+				for (altdma_u64 size : sizes) {
+					const bool want = ref_streaming_ok(dev_.limits, a, size);
+					dev_.log.clear();
+					const altdma_dma_t got = map(a, size);
+					ASSERT_EQ(got, want ? a : ALTDMA_MAPPING_ERROR)
+						<< hex(a) << "+" << hex(size) << " mask " << hex(mask)
+						<< " bus " << hex(bus);
+					ASSERT_EQ(dev_.log.size(), want ? 0u : 1u) << dev_.dump_log();
+					const altdma_dma_t res = map_res(a, size);
+					ASSERT_EQ(res, got) << "resource map " << hex(a) << "+" << hex(size);
+					if (want) {
+						altdma_core_unmap_phys(core_, got, size, ALTDMA_BIDIRECTIONAL, 0);
+						ok++;
+					} else {
+						refused++;
+					}
+				}
+		}
+	// Hand-checked points of the oracle itself.
+	EXPECT_TRUE(ref_reachable(top - 0xfff, 0x1000, top));
+	EXPECT_FALSE(ref_reachable(top - 0xfff, 0x1001, top));
+	EXPECT_FALSE(ref_reachable(2, top, top));
+	EXPECT_TRUE(ref_reachable(1, top, top));
+	EXPECT_TRUE(ref_reachable(0xffffffffull, 0, fake::bits(32)));
+	EXPECT_FALSE(ref_reachable(0, 0x100000001ull, fake::bits(32)));
+	EXPECT_FALSE(ref_reachable(top, 1, top));
+	EXPECT_GT(ok, 50);
+	EXPECT_GT(refused, 50);
 }
 
 // ---- translation through the range map ---------------------------------------

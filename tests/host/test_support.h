@@ -40,18 +40,38 @@ inline std::string hex(altdma_u64 v)
 	return buf;
 }
 
-inline altdma_u64 min_not_zero(altdma_u64 a, altdma_u64 b)
+// ---- reference model --------------------------------------------------------
+//
+// The oracles below are written from the definitions (the kernel's and the
+// platform ABI's), not from the core: 128-bit arithmetic instead of the
+// core's wrap checks, division instead of mask tricks, constraint lists
+// instead of min_not_zero(). Keep them that way: an oracle copied from core/
+// checks the code against itself.
+
+using u128 = unsigned __int128;
+
+inline constexpr u128 kU64Top = ~static_cast<altdma_u64>(0);
+
+// Bytes a range of @size occupies for checking: a zero length is its first
+// byte.
+inline altdma_u64 checked_bytes(altdma_u64 size)
 {
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	return a < b ? a : b;
+	return std::max<altdma_u64>(size, 1);
 }
 
+// Last byte of [start, start + size), exact (may exceed 2^64 - 1).
+inline u128 last_byte(altdma_u64 start, altdma_u64 size)
+{
+	return static_cast<u128>(start) + checked_bytes(size) - 1;
+}
+
+// Rounded up to whole pages (exact for sizes near 2^64; the result then
+// does not fit and is clamped to 2^64 - 1).
 inline altdma_u64 page_align(altdma_u64 size)
 {
-	return (size + kPage - 1) & ~(kPage - 1);
+	u128 pages = (static_cast<u128>(size) + kPage - 1) / kPage;
+	u128 bytes = pages * kPage;
+	return bytes > kU64Top ? static_cast<altdma_u64>(kU64Top) : static_cast<altdma_u64>(bytes);
 }
 
 inline unsigned int get_order(altdma_u64 size)
@@ -63,15 +83,30 @@ inline unsigned int get_order(altdma_u64 size)
 	return order;
 }
 
-// Reference translation (kernel translate_phys_to_dma / translate_dma_to_phys).
+// The smallest all-ones mask (2^n - 1) that covers @v.
+inline altdma_u64 covering_mask(altdma_u64 v)
+{
+	u128 m = 0;
+
+	while (m < v)
+		m = m * 2 + 1;
+	return static_cast<altdma_u64>(m);
+}
+
+// Reference translation (kernel translate_phys_to_dma /
+// translate_dma_to_phys): the first range containing the address, ranges
+// compared in 128 bits so one that ends exactly at 2^64 needs no special
+// case; the translated address wraps modulo 2^64 as dma_addr_t does.
 inline altdma_dma_t ref_phys_to_dma(const std::vector<altdma_range> &ranges,
 				    altdma_phys_t phys)
 {
 	if (ranges.empty())
 		return phys;
-	for (const altdma_range &r : ranges)
-		if (phys >= r.cpu_start && phys - r.cpu_start < r.size)
-			return r.dma_start + (phys - r.cpu_start);
+	for (const altdma_range &r : ranges) {
+		const u128 lo = r.cpu_start, hi = static_cast<u128>(r.cpu_start) + r.size;
+		if (phys >= lo && phys < hi)
+			return static_cast<altdma_dma_t>(static_cast<u128>(r.dma_start) + phys - lo);
+	}
 	return ALTDMA_MAPPING_ERROR;
 }
 
@@ -80,22 +115,47 @@ inline altdma_phys_t ref_dma_to_phys(const std::vector<altdma_range> &ranges,
 {
 	if (ranges.empty())
 		return dma;
-	for (const altdma_range &r : ranges)
-		if (dma >= r.dma_start && dma - r.dma_start < r.size)
-			return r.cpu_start + (dma - r.dma_start);
+	for (const altdma_range &r : ranges) {
+		const u128 lo = r.dma_start, hi = static_cast<u128>(r.dma_start) + r.size;
+		if (dma >= lo && dma < hi)
+			return static_cast<altdma_phys_t>(static_cast<u128>(r.cpu_start) + dma - lo);
+	}
 	return ALTDMA_PHYS_INVALID;
 }
 
-// Reference reachability: [dma, dma + size) at or below @limit; a zero
-// length is checked as one byte; wrapping past 2^64 is unreachable.
+// Reference reachability: every byte of [dma, dma + max(size, 1)) is at or
+// below @limit, computed exactly in 128 bits, so a range running past 2^64
+// is never reachable. Separately, a mapping whose handle would equal
+// ALTDMA_MAPPING_ERROR cannot be returned, so that address never is.
 inline bool ref_reachable(altdma_dma_t dma, altdma_u64 size, altdma_u64 limit)
 {
 	if (dma == ALTDMA_MAPPING_ERROR)
 		return false;
-	altdma_u64 last = size ? dma + (size - 1) : dma;
-	if (last < dma)
+	return last_byte(dma, size) <= limit;
+}
+
+// Reference streaming check (dma_capable()): the device needs a DMA mask at
+// all; every byte must be under the mask, under the bus limit if there is
+// one (0: none), and under the emulated limit @cap.
+inline bool ref_streaming_ok(const altdma_dev_limits &l, altdma_dma_t dma, altdma_u64 size,
+			     altdma_u64 cap = ~0ull)
+{
+	if (l.dma_mask == 0 || dma == ALTDMA_MAPPING_ERROR)
 		return false;
-	return last <= limit;
+	const u128 last = last_byte(dma, size);
+	return last <= l.dma_mask && (l.bus_limit == 0 || last <= l.bus_limit) && last <= cap;
+}
+
+// Reference coherent limit (dma_coherent_ok()): the coherent mask, narrowed
+// by a bus limit; a zero on one side means that side sets no limit, so a
+// zero coherent mask with no bus limit is the limit 0.
+inline altdma_u64 ref_coherent_limit(const altdma_dev_limits &l)
+{
+	if (l.bus_limit == 0)
+		return l.coherent_mask;
+	if (l.coherent_mask == 0)
+		return l.bus_limit;
+	return l.coherent_mask < l.bus_limit ? l.coherent_mask : l.bus_limit;
 }
 
 // Every test gets a freshly reset fake platform and one device; TearDown
@@ -169,14 +229,12 @@ protected:
 		return failures;
 	}
 
-	altdma_u64 streaming_limit() const
+	// Whether dev_ may stream [dma, dma + size) (see ref_streaming_ok).
+	bool streaming_ok(altdma_dma_t dma, altdma_u64 size) const
 	{
-		return min_not_zero(dev_.limits.dma_mask, dev_.limits.bus_limit);
+		return ref_streaming_ok(dev_.limits, dma, size);
 	}
-	altdma_u64 coherent_limit() const
-	{
-		return min_not_zero(dev_.limits.coherent_mask, dev_.limits.bus_limit);
-	}
+	altdma_u64 coherent_limit() const { return ref_coherent_limit(dev_.limits); }
 
 	FakeDevice dev_;
 	altdma_core_device *core_ = nullptr;
@@ -185,31 +243,39 @@ protected:
 // ---- bounce policy -----------------------------------------------------------
 
 inline constexpr altdma_u64 kSlot = 2048;	// bounce slot size
-inline constexpr altdma_u32 kCorePoolGfp =
-	fake::FakePlatform::kCoreGfpTag | ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN;
+inline constexpr altdma_u32 kCorePoolGfp = fake::FakePlatform::kCoreGfpTag |
+	ALTDMA_GFP_KERNEL | ALTDMA_GFP_NOWARN | ALTDMA_GFP_NORETRY;
 
-inline altdma_u64 align_down(altdma_u64 v, altdma_u64 a) { return v & ~(a - 1); }
-inline altdma_u64 align_up(altdma_u64 v, altdma_u64 a) { return (v + a - 1) & ~(a - 1); }
+// Multiples of @a (any positive value, not only powers of two), by division.
+inline altdma_u64 align_down(altdma_u64 v, altdma_u64 a) { return v / a * a; }
+inline altdma_u64 align_up(altdma_u64 v, altdma_u64 a)
+{
+	return static_cast<altdma_u64>((static_cast<u128>(v) + a - 1) / a * a);
+}
 
 // The slot run a bounce mapping of @size bytes at @dma occupies with @guard
-// red-zone bytes on each side (a zero-length mapping holds one byte).
+// red-zone bytes on each side (a zero-length mapping holds one byte): from
+// the slot holding its first guard byte to the end of the slot holding its
+// last.
 inline altdma_u64 run_start(altdma_dma_t dma, altdma_u32 guard)
 {
-	return align_down(dma - guard, kSlot);
+	return (dma - guard) / kSlot * kSlot;
 }
 inline altdma_u64 run_end(altdma_dma_t dma, altdma_u64 size, altdma_u32 guard)
 {
-	return align_up(dma + (size ? size : 1) + guard, kSlot);
+	const u128 last = last_byte(dma, size) + guard;
+	return static_cast<altdma_u64>((last / kSlot + 1) * kSlot);
 }
 
-// True if [dma, dma + size) stays inside one segment of @boundary (a
-// 2^n - 1 mask; 0 means none).
+// True if [dma, dma + size) stays inside one segment of @boundary + 1 bytes
+// (@boundary a 2^n - 1 mask; 0 means none): first and last byte fall in the
+// same segment.
 inline bool within_boundary(altdma_dma_t dma, altdma_u64 size, altdma_u64 boundary)
 {
 	if (!boundary)
 		return true;
-	altdma_dma_t last = dma + ((size ? size : 1) - 1);
-	return (dma & ~boundary) == (last & ~boundary);
+	const u128 segment = static_cast<u128>(boundary) + 1;
+	return dma / segment == last_byte(dma, size) / segment;
 }
 
 // A device under the bounce policy. create_bounce() records where the pool's
