@@ -7,20 +7,27 @@
 #
 #  0. dependencies (scripts/install-deps.sh; apt only when something is
 #     missing) - counted only if it fails
-#  i. host tests: make -C tests/host test, one test per GoogleTest case
-#     ("[       OK ] X.Y" / "[  FAILED  ] X.Y (...)"); a build failure or a
-#     failing exit status without a failed case counts as one failed test
+#  i. host tests: make -C tests/host test (ASan+UBSan) and make -C
+#     tests/host tsan (ThreadSanitizer), one test per GoogleTest case
+#     ("[       OK ] X.Y (N ms)" / "[  FAILED  ] ..." / "[  SKIPPED ] ...",
+#     the last counted as skipped); a build failure or a failing exit
+#     status without a failed case counts as one failed test
 # ii. kernel build of altdma.ko (and the test modules of kunit/ that the
 #     kernel supports, ALTDMA_TEST_MODULES=y) against the stock Debian headers
 #     with W=1 and sparse (C=2), in a fresh copy of the tree (build/check/tree):
 #       - build: the module builds
 #       - warnings: no warning/error line (gcc, sparse, objtool, cc1plus,
-#         modpost) about our files (core/, shim/, nvme_demo/, kunit/)
+#         modpost) about our files (core/, shim/, nvme_demo/, kunit/); fails
+#         when the build did not run to its end, as nothing was checked
 #       - guard: scripts/check-module.sh accepts the module
 #iii. tests/guard/run.sh: one test per PASS:/FAIL: line
+#     tests/verdict/run.sh (the log verdict and the counting above, on
+#     fixtures; no QEMU): one test per PASS:/FAIL: line
 # iv. checkpatch.pl --strict on the C shim (one test per file), when
-#     checkpatch.pl can be found or extracted from Debian's linux-source-6.1
-#  v. shellcheck on the build scripts (one test per script), when installed
+#     checkpatch.pl can be found or extracted from Debian's linux-source-6.1;
+#     without it every file is counted as skipped
+#  v. shellcheck on the build scripts (one test per script), when installed;
+#     without it every script is counted as skipped
 # vi. in-kernel tests (scripts/guest-test.sh: KUnit, smoke, nvme_demo under
 #     every policy, hot-unplug) on each kernel in $ALTDMA_KERNELS (default:
 #     the 6.1, 6.12 and 7.2 test kernels, built once and cached, and Debian's
@@ -35,6 +42,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 logdir=$root/build/check
 rm -rf "$logdir"
 mkdir -p "$logdir"
@@ -107,29 +116,34 @@ echo "    KDIR=${KDIR:-<none>}"
 step_done
 
 # --- i. host tests -------------------------------------------------------------
+# count_gtest LOG STATUS LABEL: counts a GoogleTest run. One PASS line per
+# case would drown the rest of the output: passes are only counted.
+count_gtest() {
+	local log=$1 rc=$2 label=$3 line
+	while IFS= read -r line; do
+		case $line in
+		"PASS: "*) passed=$((passed + 1)) ;;
+		"FAIL: "*) fail "$label${line#FAIL: host}" "$log" ;;
+		"SKIP: "*) skip "$label${line#SKIP: host}" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done < <(altdma_gtest_verdicts "$log" "$rc")
+}
+
 step "host tests (make -C tests/host test)"
 log=$logdir/host-tests.log
 rc=0
 make -C tests/host -j"$(nproc)" test >"$log" 2>&1 || rc=$?
-ok_cases=$(sed -n 's/^\[       OK \] \([^ ]*\).*/\1/p' "$log")
-failed_cases=$(sed -n 's/^\[  FAILED  \] \([^ ]*\) (.*/\1/p' "$log")
-n_ok=$(grep -c . <<<"$ok_cases")
-n_failed=$(grep -c . <<<"$failed_cases")
-passed=$((passed + n_ok))
-while IFS= read -r t; do
-	[ -n "$t" ] && fail "host: $t" "$log"
-done <<<"$failed_cases"
-if [ "$rc" -ne 0 ] && [ "$n_failed" -eq 0 ]; then
-	if [ "$n_ok" -eq 0 ]; then
-		fail "host tests: build (make -C tests/host test exited $rc)" "$log"
-	else
-		fail "host tests: exit status $rc after $n_ok passing cases (sanitizer report?)" "$log"
-	fi
-	tail -n 20 "$log" | sed 's/^/    | /'
-elif [ "$rc" -eq 0 ] && [ "$n_ok" -eq 0 ]; then
-	fail "host tests: no test case ran" "$log"
-fi
-echo "    $n_ok GoogleTest cases passed, $n_failed failed"
+count_gtest "$log" "$rc" host
+step_done
+
+# The same cases again under ThreadSanitizer: the concurrency tests run
+# real threads against the fake's real locks; a race report stops the run.
+step "host tests under ThreadSanitizer (make -C tests/host tsan)"
+log=$logdir/host-tests-tsan.log
+rc=0
+make -C tests/host -j"$(nproc)" tsan >"$log" 2>&1 || rc=$?
+count_gtest "$log" "$rc" "host (tsan)"
 step_done
 
 # --- ii. kernel build -------------------------------------------------------------
@@ -150,29 +164,20 @@ else
 fi
 log=$logdir/kbuild.log
 ko=$tree/altdma.ko
+built=0
 if [ -n "$KDIR" ] && [ -f "$KDIR/Makefile" ]; then
 	if scripts/check-module.sh --kdir-only "$KDIR" >"$log" 2>&1 &&
 		make -C "$KDIR" M="$tree" W=1 C=2 CHECK=sparse ALTDMA_TEST_MODULES=y \
 			modules >>"$log" 2>&1 &&
 		[ -f "$ko" ]; then
 		pass "kernel build: altdma.ko (W=1, sparse)"
+		built=1
 	else
 		fail "kernel build: altdma.ko (W=1, sparse)" "$log"
 		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/    | /'
 	fi
-	# Diagnostics about our files: gcc/sparse/objtool "path:...: warning:",
-	# "cc1plus: warning:" (a C-only flag reached C++), modpost warnings
-	# about the module.
-	ours="($tree/)?(core|shim|nvme_demo|kunit)/[^ :]*"
-	grep -Ei "($ours.*(warning|error)[: ])|(^cc1plus: (warning|error))|(modpost: .*altdma)" \
-		"$log" >"$logdir/kbuild-warnings.log"
-	if [ -s "$logdir/kbuild-warnings.log" ]; then
-		fail "kernel build: no warnings from our files ($(wc -l <"$logdir/kbuild-warnings.log") lines)" \
-			"$logdir/kbuild-warnings.log"
-		head -n 20 "$logdir/kbuild-warnings.log" | sed "s|$tree/||; s/^/    | /"
-	else
-		pass "kernel build: no warnings from our files"
-	fi
+	run_verdicts "kernel build warnings" "$logdir/kbuild-warnings.log" "" \
+		altdma_kbuild_warnings "$log" "$tree" "$built"
 	if [ -f "$ko" ] && scripts/check-module.sh "$ko" "$KDIR" >"$logdir/guard.log" 2>&1; then
 		pass "kernel build: guard accepts altdma.ko"
 	else
@@ -191,6 +196,11 @@ step_done
 step "guard tests (tests/guard/run.sh)"
 export ALTDMA_GUARD_LOG_DIR=$logdir/guard
 run_verdicts "guard tests" "$logdir/guard-tests.log" "guard: " tests/guard/run.sh
+step_done
+
+# --- iii. verdict tests ------------------------------------------------------------
+step "verdict tests (tests/verdict/run.sh: log fixtures, no QEMU)"
+run_verdicts "verdict tests" "$logdir/verdict-tests.log" "verdict: " tests/verdict/run.sh
 step_done
 
 # --- iv. checkpatch on the shim -------------------------------------------------
@@ -228,7 +238,9 @@ elif [ -f /usr/src/linux-source-6.1.tar.xz ]; then
 	rm -rf "$tmp"
 fi
 if [ -z "$checkpatch" ]; then
-	echo "    skipped: no checkpatch.pl (install linux-source-6.1)"
+	for f in "${checkpatch_files[@]}"; do
+		[ -f "$f" ] && skip "checkpatch --strict: $f (no checkpatch.pl: install linux-source-6.1)"
+	done
 else
 	for f in "${checkpatch_files[@]}"; do
 		[ -f "$f" ] || continue
@@ -247,9 +259,13 @@ step_done
 
 # --- v. shellcheck ----------------------------------------------------------------
 step "shellcheck (build scripts)"
+shell_scripts=()
+for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh .ci/run; do
+	[ -f "$f" ] && shell_scripts+=("$f")
+done
+guest_scripts=(scripts/guest/*.sh)
 if command -v shellcheck >/dev/null 2>&1; then
-	for f in scripts/*.sh tests/guard/run.sh .ci/run; do
-		[ -f "$f" ] || continue
+	for f in "${shell_scripts[@]}"; do
 		log=$logdir/shellcheck-$(basename "$f").log
 		if shellcheck -x "$f" >"$log" 2>&1; then
 			pass "shellcheck: $f"
@@ -258,7 +274,7 @@ if command -v shellcheck >/dev/null 2>&1; then
 			head -n 10 "$log" | sed 's/^/    | /'
 		fi
 	done
-	for f in scripts/guest/*.sh; do
+	for f in "${guest_scripts[@]}"; do
 		log=$logdir/shellcheck-guest-$(basename "$f").log
 		if shellcheck -x -s sh "$f" >"$log" 2>&1; then
 			pass "shellcheck: $f"
@@ -268,7 +284,9 @@ if command -v shellcheck >/dev/null 2>&1; then
 		fi
 	done
 else
-	echo "    skipped: shellcheck not installed"
+	for f in "${shell_scripts[@]}" "${guest_scripts[@]}"; do
+		skip "shellcheck: $f (shellcheck not installed)"
+	done
 fi
 step_done
 

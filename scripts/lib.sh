@@ -94,3 +94,60 @@ altdma_prepare_kernel() {
 	ALTDMA_MODS=$("$ALTDMA_ROOT/scripts/build-modules.sh" "$kdir" \
 		"$ALTDMA_CACHE/modbuild/$ALTDMA_KLABEL") || return 1
 }
+
+# altdma_kunit_expected VERSION MODS: whether the guest must show KUnit
+# results. Every test kernel is built with KUnit (kunit/altdma.config), so
+# there a missing altdma_kunit.ko is a failure, never a reason to skip.
+altdma_kunit_expected() {
+	[ "$1" != stock ] || [ -f "$2/kunit/altdma_kunit.ko" ]
+}
+
+# altdma_gtest_verdicts LOG STATUS: the GoogleTest run in LOG (make's exit
+# STATUS) as verdict lines: "PASS: host: X.Y" per passed case, "FAIL: ..."
+# per failed one, "SKIP: ..." per GTEST_SKIP()ped one. Only the per-case
+# lines count ("[  SKIPPED ] X.Y (0 ms)", "[  FAILED  ] P/X.Y/1, where
+# GetParam() = 3 (0 ms)"), not the summary that lists the same names again
+# without a time. A failing status without a failed case
+# (a build error, a sanitizer report after the last case) is one failure.
+altdma_gtest_verdicts() {
+	local log=$1 rc=$2 n_ok n_failed n_skipped case=' ([^ ,]+).* \([0-9]+ ms\)$'
+	n_ok=$(grep -cE "^\[       OK \]$case" "$log")
+	n_failed=$(grep -cE "^\[  FAILED  \]$case" "$log")
+	n_skipped=$(grep -cE "^\[  SKIPPED \]$case" "$log")
+	sed -nE -e "s/^\[       OK \]$case/PASS: host: \1/p" \
+		-e "s/^\[  FAILED  \]$case/FAIL: host: \1/p" \
+		-e "s/^\[  SKIPPED \]$case/SKIP: host: \1/p" "$log"
+	if [ "$rc" -ne 0 ] && [ "$n_failed" -eq 0 ]; then
+		if [ "$n_ok" -eq 0 ]; then
+			echo "FAIL: host tests: build (make -C tests/host test exited $rc)"
+		else
+			echo "FAIL: host tests: exit status $rc after $n_ok passing cases (sanitizer report?)"
+		fi
+		tail -n 20 "$log" | sed 's/^/    | /'
+	elif [ "$rc" -eq 0 ] && [ "$((n_ok + n_skipped))" -eq 0 ]; then
+		echo "FAIL: host tests: no test case ran"
+	fi
+	echo "    $n_ok GoogleTest cases passed, $n_failed failed, $n_skipped skipped"
+}
+
+# altdma_kbuild_warnings LOG TREE BUILT: the "no warnings from our files"
+# verdict on the module build log LOG of the copy TREE. BUILT=1 only if the
+# build ran to its end: a build that stopped early (or never started) has
+# not compiled our files, so finding no warning in it proves nothing.
+# Diagnostics about our files: gcc/sparse/objtool "path:...: warning:",
+# "cc1plus: warning:" (a C-only flag reached C++), modpost warnings about
+# the module.
+altdma_kbuild_warnings() {
+	local log=$1 tree=$2 built=$3 ours lines name="kernel build: no warnings from our files"
+	ours="($tree/)?(core|shim|nvme_demo|kunit)/[^ :]*"
+	lines=$(grep -Ei "($ours.*(warning|error)[: ])|(^cc1plus: (warning|error))|(modpost: .*altdma)" \
+		"$log" 2>/dev/null)
+	if [ "$built" != 1 ]; then
+		echo "FAIL: $name (the build did not run to its end: nothing was checked)"
+	elif [ -n "$lines" ]; then
+		echo "FAIL: $name ($(grep -c . <<<"$lines") lines)"
+	else
+		echo "PASS: $name"
+	fi
+	[ -z "$lines" ] || head -n 20 <<<"$lines" | sed "s|$tree/||; s/^/    | /"
+}
