@@ -19,6 +19,7 @@
 #include <linux/string.h>
 
 #include "../shim/altdma.h"
+#include "altdma_test_lock.h"
 #include "../shim/altdma_compat.h"
 
 #define TEST_PATTERN 0x5a
@@ -31,29 +32,6 @@ struct altdma_test {
 static struct device *test_dev(struct kunit *test)
 {
 	return ((struct altdma_test *)test->priv)->dev;
-}
-
-/* altdma_attach/detach need device_lock, as the driver core holds it. */
-static int test_attach(struct device *dev, const struct altdma_config *config)
-{
-	int ret;
-
-	if (!dev)
-		return altdma_attach(NULL, config);
-	device_lock(dev);
-	ret = altdma_attach(dev, config);
-	device_unlock(dev);
-	return ret;
-}
-
-static int test_detach(struct device *dev)
-{
-	int ret;
-
-	device_lock(dev);
-	ret = altdma_detach(dev);
-	device_unlock(dev);
-	return ret;
 }
 
 static struct altdma_stats test_stats(struct kunit *test)
@@ -94,7 +72,7 @@ static int altdma_test_setup(struct kunit *test,
 	ctx->dev = &ctx->pdev->dev;
 	test->priv = ctx;
 
-	KUNIT_ASSERT_EQ(test, test_attach(ctx->dev, config), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(ctx->dev, config), 0);
 	KUNIT_ASSERT_TRUE(test, altdma_is_attached(ctx->dev));
 	KUNIT_ASSERT_NOT_NULL(test, ctx->dev->dma_ops);
 	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(ctx->dev,
@@ -114,7 +92,7 @@ static void altdma_test_exit(struct kunit *test)
 	if (!ctx || IS_ERR_OR_NULL(ctx->pdev))
 		return;
 	if (altdma_is_attached(ctx->dev))
-		KUNIT_EXPECT_EQ(test, test_detach(ctx->dev), 0);
+		KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(ctx->dev), 0);
 	platform_device_unregister(ctx->pdev);
 }
 
@@ -298,10 +276,10 @@ static void altdma_test_mask_acceptance_matches_direct(struct kunit *test)
 	int direct[ARRAY_SIZE(bits)];
 	int i;
 
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
 	for (i = 0; i < ARRAY_SIZE(bits); i++)
 		direct[i] = dma_set_mask(dev, DMA_BIT_MASK(bits[i]));
-	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 
 	for (i = 0; i < ARRAY_SIZE(bits); i++)
 		KUNIT_EXPECT_EQ_MSG(test, dma_set_mask(dev, DMA_BIT_MASK(bits[i])),
@@ -317,9 +295,9 @@ static void altdma_test_required_mask_matches_direct(struct kunit *test)
 	struct device *dev = test_dev(test);
 	u64 direct, ours;
 
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
 	direct = dma_get_required_mask(dev);
-	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 	ours = dma_get_required_mask(dev);
 	KUNIT_EXPECT_EQ(test, ours, direct);
 	KUNIT_EXPECT_EQ(test, ours & (ours + 1), 0ULL);
@@ -422,12 +400,12 @@ static void altdma_test_range_map_offset(struct kunit *test)
 	void *buf, *cpu;
 	dma_addr_t dma;
 
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
 	map = kcalloc(2, sizeof(*map), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, map);
 	altdma_compat_set_dma_region(map, 0, TEST_DMA_OFFSET, 1ULL << 40);
 	dev->dma_range_map = map;
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 
 	buf = kmalloc(64, GFP_KERNEL);
 	if (buf) {
@@ -452,10 +430,10 @@ static void altdma_test_range_map_offset(struct kunit *test)
 		dma_free_coherent(dev, PAGE_SIZE, cpu, dma);
 	}
 
-	KUNIT_EXPECT_EQ(test, test_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(dev), 0);
 	dev->dma_range_map = NULL;
 	kfree(map);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 }
 
 static const struct dma_map_ops altdma_test_previous_ops;
@@ -466,18 +444,18 @@ static void altdma_test_detach_restores_ops(struct kunit *test)
 	const struct dma_map_ops *attached = get_dma_ops(dev);
 
 	KUNIT_EXPECT_NOT_NULL(test, attached);
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 
 	/* Ops present before attach come back at detach. */
 	set_dma_ops(dev, &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 	KUNIT_EXPECT_PTR_NE(test, get_dma_ops(dev), &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), &altdma_test_previous_ops);
 	set_dma_ops(dev, NULL);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 }
 
 static void altdma_test_attach_errors(struct kunit *test)
@@ -487,22 +465,22 @@ static void altdma_test_attach_errors(struct kunit *test)
 	struct altdma_config bad_policy = { .policy = 99 };
 	u64 *saved_mask;
 
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), -EBUSY);
-	KUNIT_EXPECT_EQ(test, test_attach(NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), attached);
 
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
-	KUNIT_EXPECT_EQ(test, test_detach(dev), -EINVAL);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad_policy), -EINVAL);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(dev), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, &bad_policy), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 
 	saved_mask = dev->dma_mask;
 	dev->dma_mask = NULL;
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), -EINVAL);
 	dev->dma_mask = saved_mask;
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 }
 
 static struct kunit_case altdma_direct_cases[] = {
@@ -834,13 +812,13 @@ static void altdma_test_bounce_config_refused(struct kunit *test)
 	struct altdma_config bad = { .policy = ALTDMA_BOUNCE,
 				     .emulated_mask_bits = 8 };
 
-	KUNIT_ASSERT_EQ(test, test_detach(dev), 0);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad), -EINVAL);
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, &bad), -EINVAL);
 	bad.emulated_mask_bits = 32;
 	bad.max_mapping_size = 64ULL << 20;
-	KUNIT_EXPECT_EQ(test, test_attach(dev, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, &bad), -EINVAL);
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
-	KUNIT_EXPECT_EQ(test, test_attach(dev, &altdma_test_bounce32), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, &altdma_test_bounce32), 0);
 }
 
 /*
@@ -939,16 +917,16 @@ static void altdma_test_detach_refused_while_busy(struct kunit *test)
 	sdma = dma_map_single(dev, buf, 256, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, sdma));
 
-	KUNIT_EXPECT_EQ(test, test_detach(dev), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(dev), -EBUSY);
 	KUNIT_EXPECT_TRUE(test, altdma_is_attached(dev));
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), ops);
 	dma_unmap_single(dev, sdma, 256, DMA_TO_DEVICE);
 	/* The coherent allocation still lives in the pool. */
-	KUNIT_EXPECT_EQ(test, test_detach(dev), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(dev), -EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), ops);
 	dma_free_coherent(dev, PAGE_SIZE, coherent, cdma);
 
-	KUNIT_EXPECT_EQ(test, test_detach(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(dev), 0);
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 	kfree(buf);
@@ -1097,9 +1075,12 @@ static int altdma_pool_coherent_init(struct kunit *test)
 /* Detach refuses with work live: re-attach so exit finds it attached. */
 static void altdma_pool_coherent_exit(struct kunit *test)
 {
-	if (!altdma_is_attached(test_dev(test)))
-		KUNIT_EXPECT_EQ(test, test_attach(test_dev(test),
-						  &altdma_test_pool_coherent), 0);
+	struct device *dev = test_dev(test);
+
+	if (!altdma_is_attached(dev))
+		KUNIT_EXPECT_EQ(test,
+				altdma_test_attach_locked(dev, &altdma_test_pool_coherent),
+				0);
 	altdma_bounce_exit(test);
 }
 

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 
 #include "../shim/altdma.h"
+#include "altdma_test_lock.h"
 
 static bool selftest_leak_mapping;
 module_param(selftest_leak_mapping, bool, 0444);
@@ -97,27 +98,6 @@ static void smoke_leak_one_mapping(struct device *dev)
 		pr_err("altdma_smoke: self-test mapping failed\n");
 }
 
-/* altdma_attach/detach need device_lock, as the driver core holds it. */
-static int smoke_attach(struct device *dev)
-{
-	int ret;
-
-	device_lock(dev);
-	ret = altdma_attach(dev, NULL);
-	device_unlock(dev);
-	return ret;
-}
-
-static int smoke_detach(struct device *dev)
-{
-	int ret;
-
-	device_lock(dev);
-	ret = altdma_detach(dev);
-	device_unlock(dev);
-	return ret;
-}
-
 /* The DMA API calls above went through altdma's ops, not around them. */
 static bool smoke_counted(struct device *dev)
 {
@@ -142,7 +122,7 @@ static int __init altdma_smoke_init(void)
 		return PTR_ERR(smoke_pdev);
 	dev = &smoke_pdev->dev;
 
-	ret = smoke_attach(dev);
+	ret = altdma_test_attach_locked(dev, NULL);
 	smoke_result(ret == 0, "attach");
 	if (ret) {
 		platform_device_unregister(smoke_pdev);
@@ -171,7 +151,7 @@ static void __exit altdma_smoke_exit(void)
 {
 	struct device *dev = &smoke_pdev->dev;
 
-	smoke_result(smoke_detach(dev) == 0, "detach");
+	smoke_result(altdma_test_detach_locked(dev) == 0, "detach");
 	smoke_result(!dev->dma_ops, "detach restored the previous ops");
 	/*
 	 * The self-test's leaked mapping must outlive the module for the

@@ -205,7 +205,7 @@ step_done
 
 # --- iv. checkpatch on the shim -------------------------------------------------
 step "checkpatch.pl --strict (shim, nvme_demo, kunit)"
-checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c)
+checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c kunit/*.h)
 # Per-file exceptions, each with its reason.  altdma_compat.h is the one
 # place an out-of-tree module must compare kernel versions; checkpatch's
 # LINUX_VERSION_CODE advice is for in-tree code, and CONSTANT_COMPARISON
