@@ -177,6 +177,29 @@ Result<BounceMapping> BounceArea::lookup(altdma_phys_t phys)
 	return mapping;
 }
 
+altdma_u64 BounceArea::list_live(struct altdma_core_live_mapping *out,
+				 altdma_u64 max, altdma_u64 first)
+{
+	SpinLockGuard guard(lock_);
+	altdma_u64 live = 0;
+
+	for (altdma_u32 slot = 0; slot < nr_slots_; slot++) {
+		if (heads_[slot] != slot)
+			continue;
+		if (first + live < max) {
+			BounceMapping m = mapping_at(slot);
+			struct altdma_core_live_mapping *entry = &out[first + live];
+
+			entry->dma = dma_ + (m.bounce - phys_);
+			entry->size = m.size;
+			entry->dir = m.dir;
+			entry->coherent = m.kind == BounceKind::kCoherent;
+		}
+		live++;
+	}
+	return live;
+}
+
 void BounceArea::release(altdma_phys_t bounce)
 {
 	if (!contains_phys(bounce))

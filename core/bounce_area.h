@@ -10,6 +10,7 @@
 #ifndef ALTDMA_CORE_BOUNCE_AREA_H
 #define ALTDMA_CORE_BOUNCE_AREA_H
 
+#include <altdma/core_api.h>
 #include <altdma/platform.h>
 
 #include "spin_lock.h"
@@ -83,6 +84,11 @@ public:
 	altdma_phys_t phys() const { return phys_; }
 	altdma_dma_t dma() const { return dma_; }
 	altdma_u64 size() const { return size_; }
+
+	// Stores the live mappings (from index @first of @out, below @max)
+	// and returns how many there are.
+	altdma_u64 list_live(struct altdma_core_live_mapping *out,
+			     altdma_u64 max, altdma_u64 first);
 
 	struct Usage {
 		altdma_u64 used_bytes;

@@ -496,6 +496,16 @@ void BouncePool::free_coherent(altdma_dma_t dma)
 	stats_.used.sub(found.value().mapping.run_bytes);
 }
 
+altdma_u64 BouncePool::list_live(struct altdma_core_live_mapping *out,
+				 altdma_u64 max)
+{
+	altdma_u64 live = 0;
+
+	for (altdma_u32 i = 0; i < nr_areas_; i++)
+		live += areas_[i].list_live(out, max, live);
+	return live;
+}
+
 void BouncePool::read_stats(struct altdma_core_stats *stats)
 {
 	stats->pool_size = nr_chunks_ * chunk_size_;

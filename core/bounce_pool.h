@@ -75,6 +75,8 @@ public:
 	void free_coherent(altdma_dma_t dma);
 
 	void read_stats(struct altdma_core_stats *stats);
+	altdma_u64 list_live(struct altdma_core_live_mapping *out,
+			     altdma_u64 max);
 	BounceStats &stats() { return stats_; }
 
 private:

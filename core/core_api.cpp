@@ -150,9 +150,17 @@ int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
 			   phys, dma);
 }
 
+altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
+				 struct altdma_core_live_mapping *out,
+				 altdma_u64 max)
+{
+	return policy_of(core).list_live(out, max);
+}
+
 void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
 		      altdma_dma_t dma, unsigned long)
 {
+	core->device.count_free();
 	policy_of(core).free(size, dma);
 }
 
@@ -170,6 +178,7 @@ void altdma_core_free_pages(struct altdma_core_device *core,
 			    altdma_usize size, altdma_dma_t dma,
 			    enum altdma_dir)
 {
+	core->device.count_free();
 	policy_of(core).free(size, dma);
 }
 

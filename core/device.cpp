@@ -44,6 +44,7 @@ void Device::read_stats(struct altdma_core_stats *stats)
 	stats->maps = maps_.get();
 	stats->map_failures = map_failures_.get();
 	stats->coherent_allocs = coherent_allocs_.get();
+	stats->coherent_frees = coherent_frees_.get();
 }
 
 altdma_dma_t Device::counted(altdma_dma_t dma)

@@ -30,6 +30,7 @@ public:
 	Status init(const struct altdma_core_config &config);
 
 	MappingPolicy &policy() { return *policy_; }
+	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
 	// Streaming maps and coherent allocations, counted for every policy.
@@ -63,6 +64,7 @@ private:
 	Counter maps_;
 	Counter map_failures_;
 	Counter coherent_allocs_;
+	Counter coherent_frees_;
 };
 
 } // namespace altdma

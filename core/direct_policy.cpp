@@ -151,6 +151,12 @@ altdma_u64 DirectPolicy::required_mask()
 	return required > cap_ ? cap_ : required;
 }
 
+altdma_u64 DirectPolicy::list_live(struct altdma_core_live_mapping *,
+				   altdma_u64)
+{
+	return 0;
+}
+
 altdma_usize DirectPolicy::max_mapping_size()
 {
 	return kSizeMax;

@@ -57,6 +57,9 @@ public:
 	bool dma_supported(altdma_u64 mask) override;
 	altdma_u64 required_mask() override;
 	altdma_usize max_mapping_size() override;
+	// Direct mappings live in no pool of altdma's.
+	altdma_u64 list_live(struct altdma_core_live_mapping *,
+			     altdma_u64) override;
 
 private:
 	altdma_dma_t checked_mapping(const char *what, altdma_phys_t phys,

@@ -55,6 +55,11 @@ public:
 	virtual bool retry_may_succeed(altdma_usize) { return false; }
 	// Fills what this policy counts; *stats arrives zeroed.
 	virtual void read_stats(struct altdma_core_stats *) {}
+	// The live mappings of a bounce pool (see altdma_core_list_live).
+	// (Not an inline default: gcc folded its body into read_stats()'s
+	// COMDAT group, which the kernel's module link then discards.)
+	virtual altdma_u64 list_live(struct altdma_core_live_mapping *out,
+				     altdma_u64 max) = 0;
 };
 
 } // namespace altdma

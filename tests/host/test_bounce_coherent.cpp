@@ -511,5 +511,50 @@ TEST_F(BounceLocking, FakeFlagsSleepingAllocationsInAtomicContext)
 	EXPECT_FALSE(plat().atomic_context);
 }
 
+// Leak reports: every live bounce and pool allocation, with the device's
+// address, the size and the direction; the list follows unmap and free.
+TEST_F(BounceCoherent, LiveListNamesEveryPoolMapping)
+{
+	ASSERT_NO_FATAL_FAILURE(create_capped(ALTDMA_BOUNCE_COHERENT_FROM_POOL));
+	altdma_core_live_mapping live[4] = {};
+	EXPECT_EQ(altdma_core_list_live(core_, live, 4), 0u);
+
+	altdma_dma_t to_dev = map(kNormalRam + 512, 3000, ALTDMA_TO_DEVICE);
+	altdma_dma_t from_dev = map(kNormalRam + 2 * kPage, 700, ALTDMA_FROM_DEVICE);
+	ASSERT_NE(to_dev, ALTDMA_MAPPING_ERROR);
+	ASSERT_NE(from_dev, ALTDMA_MAPPING_ERROR);
+	altdma_phys_t phys = 0;
+	altdma_dma_t coherent = 0;
+	ASSERT_EQ(altdma_core_alloc(core_, 5000, kCallerGfp, 0, &phys, &coherent), 0);
+
+	ASSERT_EQ(altdma_core_list_live(core_, live, 4), 3u);
+	bool seen_to = false, seen_from = false, seen_coherent = false;
+	for (const altdma_core_live_mapping &m : live) {
+		if (m.dma == to_dev && m.size == 3000 && m.dir == ALTDMA_TO_DEVICE && !m.coherent)
+			seen_to = true;
+		if (m.dma == from_dev && m.size == 700 && m.dir == ALTDMA_FROM_DEVICE &&
+		    !m.coherent)
+			seen_from = true;
+		if (m.dma == coherent && m.coherent)
+			seen_coherent = true;
+	}
+	EXPECT_TRUE(seen_to && seen_from && seen_coherent);
+	// A short buffer gets the first entries and the full count.
+	altdma_core_live_mapping one[1] = {};
+	EXPECT_EQ(altdma_core_list_live(core_, one, 1), 3u);
+	EXPECT_NE(one[0].size, 0u);
+
+	unmap(to_dev, 3000, ALTDMA_TO_DEVICE, 0);
+	ASSERT_EQ(altdma_core_list_live(core_, live, 4), 2u);
+	EXPECT_NE(live[0].dma, to_dev);
+	EXPECT_NE(live[1].dma, to_dev);
+	unmap(from_dev, 700, ALTDMA_FROM_DEVICE, 0);
+	altdma_core_free(core_, 5000, coherent, 0);
+	EXPECT_EQ(altdma_core_list_live(core_, live, 4), 0u);
+	altdma_core_stats s = stats();
+	EXPECT_EQ(s.coherent_allocs, 1u);
+	EXPECT_EQ(s.coherent_frees, 1u);
+}
+
 } // namespace
 } // namespace test

@@ -71,6 +71,15 @@ struct altdma_core_stats {
 	altdma_u64 refused_calls;	/* unmap/sync/free of no fitting mapping */
 	altdma_u64 pool_lowest_dma;	/* first pool byte, 0 without a pool */
 	altdma_u64 pool_highest_dma;	/* last pool byte */
+	altdma_u64 coherent_frees;	/* coherent/page frees called */
+};
+
+/* A live mapping or allocation in the bounce pool, for leak reports. */
+struct altdma_core_live_mapping {
+	altdma_dma_t dma;	/* the device's address of the data */
+	altdma_u64 size;
+	altdma_u32 dir;		/* enum altdma_dir */
+	altdma_u32 coherent;	/* 1: a coherent allocation, 0: a bounce */
 };
 
 struct altdma_core_device;
@@ -89,6 +98,15 @@ void altdma_core_destroy(struct altdma_core_device *core);
 /* Zeroes *@stats, then fills what the device's policy counts. */
 void altdma_core_get_stats(struct altdma_core_device *core,
 			   struct altdma_core_stats *stats);
+
+/*
+ * Fills @out with up to @max of the pool's live mappings and allocations,
+ * in address order, and returns how many are live (possibly more than
+ * @max). 0 without a pool. Context: any; takes each area's lock in turn.
+ */
+altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
+				 struct altdma_core_live_mapping *out,
+				 altdma_u64 max);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
