@@ -85,6 +85,8 @@ struct altdma_config {
  *	kind starts (or, for a sync, lies) at the address
  * @pool_lowest_dma: DMA address of the pool's first byte (0 without a pool)
  * @pool_highest_dma: DMA address of the pool's last byte
+ * @coherent_frees: coherent and page frees called; with @coherent_allocs,
+ *	the allocations still outstanding
  */
 struct altdma_stats {
 	u64 pool_size;
@@ -106,6 +108,7 @@ struct altdma_stats {
 	u64 refused_calls;
 	u64 pool_lowest_dma;
 	u64 pool_highest_dma;
+	u64 coherent_frees;
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);

@@ -10,6 +10,7 @@
 #define _ALTDMA_COMPAT_H
 
 #include <linux/cc_platform.h>
+#include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
@@ -93,6 +94,20 @@ static inline bool altdma_compat_iommu_translated(struct device *dev)
 }
 
 /*
+ * What else switching an IOMMU group to identity takes: until 6.4 or so
+ * (6.1 checked, 6.12 not) a group of one device only, and the switch resets
+ * the device's DMA ops, so altdma must attach after it.
+ */
+static inline const char *altdma_compat_identity_switch_rule(void)
+{
+#if ALTDMA_KERNEL_SINCE(6, 12)
+	return "";
+#else
+	return " (here: a one-device group only; the switch clears DMA ops, so switch first)";
+#endif
+}
+
+/*
  * Fills one dma_range_map entry (used by the KUnit suites to give a test
  * device a DMA offset). The redundant ->offset field went away after 6.1.
  */
@@ -106,6 +121,30 @@ static inline void altdma_compat_set_dma_region(struct bus_dma_region *region,
 #if !ALTDMA_KERNEL_SINCE(6, 12)
 	region->offset = (u64)cpu_start - (u64)dma_start;
 #endif
+}
+
+/*
+ * The bus API took const struct bus_type from 6.3 on; the casts only drop
+ * a const these older prototypes lack, and nothing is written through them.
+ */
+static inline struct device *
+altdma_compat_find_device(const struct bus_type *bus, const char *name)
+{
+	return bus_find_device_by_name((struct bus_type *)bus, NULL, name);
+}
+
+static inline int
+altdma_compat_bus_register_notifier(const struct bus_type *bus,
+				    struct notifier_block *nb)
+{
+	return bus_register_notifier((struct bus_type *)bus, nb);
+}
+
+static inline void
+altdma_compat_bus_unregister_notifier(const struct bus_type *bus,
+				      struct notifier_block *nb)
+{
+	bus_unregister_notifier((struct bus_type *)bus, nb);
 }
 
 static inline bool altdma_compat_memory_encrypted(void)

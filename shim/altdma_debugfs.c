@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/altdma/<device>/stats: one file per attached device with
- * its policy and everything the core counts for it.
+ * /sys/kernel/debug/altdma/<device>/: read-only reports per attached device.
+ * stats has its policy and everything the core counts for it; live lists
+ * the bounce pool's live mappings and allocations. (Controls are in
+ * configfs: lockdown allows only read-only debugfs files.)
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/minmax.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "altdma_internal.h"
 
 static struct dentry *altdma_debugfs_root;
-
-static const char *const altdma_dir_names[] = {
-	"bidirectional", "to_device", "from_device", "none",
-};
 
 static int altdma_stats_show(struct seq_file *seq, void *unused)
 {
@@ -34,11 +34,12 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "pool_largest_free: %llu\n", stats.pool_largest_free);
 	seq_printf(seq, "pool_dma_range: %#llx-%#llx\n", stats.pool_lowest_dma,
 		   stats.pool_highest_dma);
+	seq_printf(seq, "coherent_frees: %llu\n", stats.coherent_frees);
 	seq_printf(seq, "pool_coherent_outstanding: %llu\n",
 		   stats.pool_coherent_outstanding);
-	for (dir = 0; dir < ARRAY_SIZE(altdma_dir_names); dir++)
+	for (dir = 0; dir < ARRAY_SIZE(stats.bounced_maps); dir++)
 		seq_printf(seq, "bounced_%s: %llu maps, %llu bytes\n",
-			   altdma_dir_names[dir], stats.bounced_maps[dir],
+			   altdma_dir_name(dir), stats.bounced_maps[dir],
 			   stats.bounced_bytes[dir]);
 	seq_printf(seq, "outstanding_bounces: %llu\n", stats.outstanding_bounces);
 	seq_printf(seq, "fail_too_large: %llu\n", stats.fail_too_large);
@@ -50,6 +51,30 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(altdma_stats);
+
+/* At most this many lines; the header gives the full count. */
+#define ALTDMA_LIVE_MAX 4096
+
+static int altdma_live_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_core_live_mapping *live;
+	u64 n, i;
+
+	live = kvcalloc(ALTDMA_LIVE_MAX, sizeof(*live), GFP_KERNEL);
+	if (!live)
+		return -ENOMEM;
+	n = altdma_core_list_live(att->core, live, ALTDMA_LIVE_MAX);
+	seq_printf(seq, "live pool mappings: %llu\n", n);
+	for (i = 0; i < min_t(u64, n, ALTDMA_LIVE_MAX); i++)
+		seq_printf(seq, "%s dma %#llx size %llu %s\n",
+			   live[i].coherent ? "coherent" : "bounce",
+			   (u64)live[i].dma, (u64)live[i].size,
+			   live[i].coherent ? "-" : altdma_dir_name(live[i].dir));
+	kvfree(live);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_live);
 
 void altdma_debugfs_init(void)
 {
@@ -68,6 +93,8 @@ void altdma_debugfs_add(struct altdma_attachment *att)
 					  altdma_debugfs_root);
 	debugfs_create_file("stats", 0444, att->debugfs, att,
 			    &altdma_stats_fops);
+	debugfs_create_file("live", 0444, att->debugfs, att,
+			    &altdma_live_fops);
 }
 
 void altdma_debugfs_remove(struct altdma_attachment *att)

@@ -29,6 +29,7 @@
  * @ratelimit: rate limit of this device's rate-limited messages
  * @config: the configuration it was attached with
  * @debugfs: its directory under /sys/kernel/debug/altdma
+ * @owner: the configfs rule that attached it, or %NULL for altdma_attach()
  * @node: entry in the list of attachments
  *
  * The platform ABI's struct altdma_plat_device is this structure.
@@ -41,12 +42,26 @@ struct altdma_attachment {
 	struct ratelimit_state ratelimit;
 	struct altdma_config config;
 	struct dentry *debugfs;
+	const void *owner;
 	struct list_head node;
 };
+
+/* Longest reason a refusal gives (it ends up in a rule's state). */
+#define ALTDMA_REASON_LEN 256
+
+int altdma_attach_owned(struct device *dev, const struct altdma_config *config,
+			const void *owner, char *why, size_t why_len);
+int altdma_detach_owned(struct device *dev, const void *owner);
+void altdma_report_outstanding(struct device *dev, const char *when);
+void altdma_change_owner(struct device *dev, const void *from, const void *to);
+
+int altdma_rules_init(void);
+void altdma_rules_exit(void);
 
 extern const struct dma_map_ops altdma_ops_template;
 
 const char *altdma_policy_name(u32 policy);
+const char *altdma_dir_name(u32 dir);
 
 void altdma_debugfs_init(void);
 void altdma_debugfs_exit(void);

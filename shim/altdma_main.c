@@ -12,6 +12,8 @@
 
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
+#include <linux/iommu.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -45,32 +47,64 @@ static struct altdma_attachment *altdma_find(struct device *dev)
 	return NULL;
 }
 
-static int altdma_check_device(struct device *dev)
+/*
+ * Logs why @dev cannot be attached, with the way out, and keeps the reason
+ * in @why for a rule's state.
+ */
+static __printf(5, 6) int altdma_refuse(struct device *dev, char *why,
+					size_t why_len, int err,
+					const char *fmt, ...)
 {
-	if (!dev->dma_mask) {
-		dev_err(dev, "altdma: device has no DMA mask\n");
-		return -EINVAL;
-	}
-	if (!dev_is_dma_coherent(dev)) {
-		dev_err(dev, "altdma: non-coherent devices are not supported\n");
-		return -EOPNOTSUPP;
-	}
+	char reason[ALTDMA_REASON_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, args);
+	va_end(args);
+	dev_err(dev, "altdma: attach refused: %s\n", reason);
+	if (why)
+		strscpy(why, reason, why_len);
+	return err;
+}
+
+static int altdma_refuse_translated(struct device *dev, char *why,
+				    size_t why_len)
+{
+	struct iommu_group *group = iommu_group_get(dev);
+	int id = group ? iommu_group_id(group) : -1;
+
+	iommu_group_put(group);
+	return altdma_refuse(dev, why, why_len, -EOPNOTSUPP,
+			     "device is in IOMMU group %d, whose DMA domain translates addresses; unbind every driver of the group, echo identity > /sys/kernel/iommu_groups/%d/type%s, then attach (altdmactl attach --iommu-identity does all of it), or boot with iommu=pt",
+			     id, id, altdma_compat_identity_switch_rule());
+}
+
+static int altdma_check_device(struct device *dev, char *why, size_t why_len)
+{
+	if (!dev->dma_mask)
+		return altdma_refuse(dev, why, why_len, -EINVAL,
+				     "device has no DMA mask (it does no DMA)");
+	if (!dev_is_dma_coherent(dev))
+		return altdma_refuse(dev, why, why_len, -EOPNOTSUPP,
+				     "non-coherent devices are not supported");
+	/* Before the ops test: on 6.1 iommu-dma is the device's dma_ops. */
+	if (altdma_compat_iommu_translated(dev))
+		return altdma_refuse_translated(dev, why, why_len);
 	/*
-	 * Ops the architecture gives every device (Xen's swiotlb, AMD GART)
-	 * translate addresses altdma would hand out as physical ones.
+	 * Ops of the device's own (a bus or platform's) or of the
+	 * architecture (Xen's swiotlb, AMD GART) translate or bounce in ways
+	 * altdma's physical addresses would bypass.
 	 */
-	if (!dev->dma_ops && get_dma_ops(dev)) {
-		dev_err(dev, "altdma: device uses the architecture's DMA ops (Xen or GART); not supported\n");
-		return -EOPNOTSUPP;
-	}
-	if (altdma_compat_iommu_translated(dev)) {
-		dev_err(dev, "altdma: device is in a translated IOMMU domain; use iommu=pt or detach it from the IOMMU\n");
-		return -EOPNOTSUPP;
-	}
-	if (altdma_compat_memory_encrypted()) {
-		dev_err(dev, "altdma: memory encryption (SME/SEV/TDX) is active; not supported\n");
-		return -EOPNOTSUPP;
-	}
+	if (dev->dma_ops)
+		return altdma_refuse(dev, why, why_len, -EOPNOTSUPP,
+				     "device has its own DMA ops (%ps); altdma replaces only the kernel's direct mapping",
+				     dev->dma_ops);
+	if (get_dma_ops(dev))
+		return altdma_refuse(dev, why, why_len, -EOPNOTSUPP,
+				     "device uses the architecture's DMA ops (Xen or GART); not supported");
+	if (altdma_compat_memory_encrypted())
+		return altdma_refuse(dev, why, why_len, -EOPNOTSUPP,
+				     "memory encryption (SME/SEV/TDX) is active; not supported");
 	return 0;
 }
 
@@ -139,11 +173,65 @@ static int altdma_install(struct altdma_attachment *att)
 	set_dma_ops(dev, &att->ops);
 	if (get_dma_ops(dev) != &att->ops) {
 		set_dma_ops(dev, att->saved_ops);
-		dev_err(dev, "altdma: this kernel ignores per-device DMA ops\n");
 		return -EOPNOTSUPP;
 	}
 	altdma_compat_reset_need_sync(dev);
 	return 0;
+}
+
+/**
+ * altdma_attach_owned - attach @dev for an owner, saying why not
+ * @dev: the device, with device_lock(@dev) held
+ * @config: policy and settings, or %NULL for the direct policy
+ * @owner: what attaches (a configfs rule), %NULL for altdma_attach()
+ * @why: if not %NULL, receives the reason of a refusal
+ * @why_len: size of @why
+ *
+ * Return: as altdma_attach().
+ */
+int altdma_attach_owned(struct device *dev, const struct altdma_config *config,
+			const void *owner, char *why, size_t why_len)
+{
+	static const struct altdma_config default_config = {
+		.policy = ALTDMA_DIRECT,
+	};
+	struct altdma_attachment *att;
+	int ret;
+
+	device_lock_assert(dev);
+	mutex_lock(&altdma_attach_lock);
+	if (altdma_find(dev)) {
+		ret = altdma_refuse(dev, why, why_len, -EBUSY,
+				    "already attached");
+		goto unlock;
+	}
+	ret = altdma_check_device(dev, why, why_len);
+	if (ret)
+		goto unlock;
+	att = altdma_create(dev, config ?: &default_config);
+	if (IS_ERR(att)) {
+		ret = altdma_refuse(dev, why, why_len, PTR_ERR(att),
+				    "the configuration was refused (%pe; the message above names the setting)",
+				    att);
+		goto unlock;
+	}
+	ret = altdma_install(att);
+	if (ret) {
+		altdma_destroy(att);
+		ret = altdma_refuse(dev, why, why_len, ret,
+				    "this kernel ignores per-device DMA ops");
+		goto unlock;
+	}
+	att->owner = owner;
+	get_device(dev);
+	__module_get(THIS_MODULE);
+	list_add(&att->node, &altdma_attachments);
+	altdma_debugfs_add(att);
+	dev_info(dev, "altdma: attached (%s policy)\n",
+		 altdma_policy_name(att->config.policy));
+unlock:
+	mutex_unlock(&altdma_attach_lock);
+	return ret;
 }
 
 /**
@@ -158,76 +246,35 @@ static int altdma_install(struct altdma_attachment *att)
  * probe(), or with no driver bound); takes a mutex.
  * Return: 0, -EINVAL for a bad device or configuration, -EBUSY if @dev is
  * already attached, -EOPNOTSUPP for a device or kernel altdma cannot map
- * for, or -ENOMEM.
+ * for (in a translated IOMMU domain, or with DMA ops of its own), or
+ * -ENOMEM.
  */
 int altdma_attach(struct device *dev, const struct altdma_config *config)
 {
-	static const struct altdma_config default_config = {
-		.policy = ALTDMA_DIRECT,
-	};
-	struct altdma_attachment *att;
-	int ret;
-
 	if (!dev)
 		return -EINVAL;
-	device_lock_assert(dev);
-	ret = altdma_check_device(dev);
-	if (ret)
-		return ret;
-
-	mutex_lock(&altdma_attach_lock);
-	if (altdma_find(dev)) {
-		dev_err(dev, "altdma: already attached\n");
-		ret = -EBUSY;
-		goto unlock;
-	}
-	att = altdma_create(dev, config ?: &default_config);
-	if (IS_ERR(att)) {
-		ret = PTR_ERR(att);
-		goto unlock;
-	}
-	ret = altdma_install(att);
-	if (ret) {
-		altdma_destroy(att);
-		goto unlock;
-	}
-	get_device(dev);
-	__module_get(THIS_MODULE);
-	list_add(&att->node, &altdma_attachments);
-	altdma_debugfs_add(att);
-	dev_info(dev, "altdma: attached (%s policy)\n",
-		 altdma_policy_name(att->config.policy));
-unlock:
-	mutex_unlock(&altdma_attach_lock);
-	return ret;
+	return altdma_attach_owned(dev, config, NULL, NULL, 0);
 }
 EXPORT_SYMBOL_GPL(altdma_attach);
 
 /**
- * altdma_detach - give @dev back the DMA ops it had before altdma_attach()
- * @dev: an attached device with no DMA in flight and no DMA API call to come
+ * altdma_detach_owned - detach @dev if @owner attached it
+ * @dev: the device, with device_lock(@dev) held
+ * @owner: as given to altdma_attach_owned()
  *
- * Refuses, changing nothing, while bounce mappings or coherent allocations
- * from the bounce pool are live (see shim/altdma.h).
- *
- * Context: process context, with device_lock(@dev) held (as in a driver's
- * remove(), or with no driver bound); takes a mutex.
- * Return: 0, -EINVAL if @dev is not attached, or -EBUSY if bounce mappings
- * or pool allocations are live or someone replaced altdma's ops on @dev
- * since attach (then nothing is changed).
+ * Return: as altdma_detach(); -EINVAL also if someone else attached @dev.
  */
-int altdma_detach(struct device *dev)
+int altdma_detach_owned(struct device *dev, const void *owner)
 {
 	struct altdma_attachment *att;
 	int ret = 0;
 
-	if (!dev)
-		return -EINVAL;
 	device_lock_assert(dev);
 	mutex_lock(&altdma_attach_lock);
 	att = altdma_find(dev);
-	if (!att) {
-		dev_err(dev, "altdma: detach of a device altdma is not attached to\n");
+	if (!att || att->owner != owner) {
+		dev_err(dev, "altdma: detach of a device altdma is not attached to%s\n",
+			att ? " by this caller" : "");
 		ret = -EINVAL;
 		goto unlock;
 	}
@@ -252,6 +299,45 @@ unlock:
 	put_device(dev);
 	module_put(THIS_MODULE);
 	return 0;
+}
+
+/**
+ * altdma_change_owner - hand @dev's attachment from one owner to another
+ * @dev: an attached device
+ * @from: its owner now; nothing changes if it is not
+ * @to: the new owner
+ *
+ * Context: process context; takes a mutex.
+ */
+void altdma_change_owner(struct device *dev, const void *from, const void *to)
+{
+	struct altdma_attachment *att;
+
+	mutex_lock(&altdma_attach_lock);
+	att = altdma_find(dev);
+	if (att && att->owner == from)
+		att->owner = to;
+	mutex_unlock(&altdma_attach_lock);
+}
+
+/**
+ * altdma_detach - give @dev back the DMA ops it had before altdma_attach()
+ * @dev: an attached device with no DMA in flight and no DMA API call to come
+ *
+ * Refuses, changing nothing, while bounce mappings or coherent allocations
+ * from the bounce pool are live (see shim/altdma.h).
+ *
+ * Context: process context, with device_lock(@dev) held (as in a driver's
+ * remove(), or with no driver bound); takes a mutex.
+ * Return: 0, -EINVAL if @dev is not attached, or -EBUSY if bounce mappings
+ * or pool allocations are live or someone replaced altdma's ops on @dev
+ * since attach (then nothing is changed).
+ */
+int altdma_detach(struct device *dev)
+{
+	if (!dev)
+		return -EINVAL;
+	return altdma_detach_owned(dev, NULL);
 }
 EXPORT_SYMBOL_GPL(altdma_detach);
 
@@ -305,15 +391,96 @@ const char *altdma_policy_name(u32 policy)
 	return policy == ALTDMA_BOUNCE ? "bounce" : "direct";
 }
 
+const char *altdma_dir_name(u32 dir)
+{
+	static const char *const names[] = {
+		"bidirectional", "to_device", "from_device", "none",
+	};
+
+	return dir < ARRAY_SIZE(names) ? names[dir] : "?";
+}
+
+/* Leak reports list this many mappings one by one, then count the rest. */
+#define ALTDMA_REPORT_MAX 64
+
+static void altdma_print_outstanding(struct altdma_attachment *att,
+				     const char *when,
+				     const struct altdma_core_live_mapping *live,
+				     u64 listed)
+{
+	struct altdma_core_stats stats;
+	u64 coherent, i;
+
+	altdma_core_get_stats(att->core, &stats);
+	coherent = stats.coherent_allocs - stats.coherent_frees;
+	if (!stats.outstanding_bounces && !stats.pool_coherent_outstanding &&
+	    !coherent) {
+		dev_info(att->dev, "altdma: %s: no mapping or allocation left behind\n",
+			 when);
+		return;
+	}
+	dev_warn(att->dev,
+		 "altdma: %s: left behind %llu bounce mappings and %llu coherent/page allocations (%llu of them in the bounce pool); altdma stays attached with its pool, so the device cannot write into freed memory\n",
+		 when, stats.outstanding_bounces, coherent,
+		 stats.pool_coherent_outstanding);
+	for (i = 0; i < min_t(u64, listed, ALTDMA_REPORT_MAX); i++)
+		dev_warn(att->dev,
+			 "altdma:   %s at DMA address %#llx, %llu bytes, %s\n",
+			 live[i].coherent ? "coherent allocation" :
+					    "bounce mapping",
+			 (u64)live[i].dma, (u64)live[i].size,
+			 live[i].coherent ? "-" : altdma_dir_name(live[i].dir));
+	if (listed > ALTDMA_REPORT_MAX)
+		dev_warn(att->dev, "altdma:   ... and %llu more in the pool\n",
+			 listed - ALTDMA_REPORT_MAX);
+}
+
+/**
+ * altdma_report_outstanding - log what @dev's driver left behind
+ * @dev: a device, attached or not (then nothing is logged)
+ * @when: what just ended, for the message ("driver nvme unbound")
+ *
+ * Counts of outstanding bounce mappings and allocations, and each live
+ * mapping of the bounce pool with its DMA address, size and direction.
+ *
+ * Context: process context; takes a mutex.
+ */
+void altdma_report_outstanding(struct device *dev, const char *when)
+{
+	struct altdma_core_live_mapping *live;
+	struct altdma_attachment *att;
+	u64 listed = 0;
+
+	live = kcalloc(ALTDMA_REPORT_MAX, sizeof(*live), GFP_KERNEL);
+	mutex_lock(&altdma_attach_lock);
+	att = altdma_find(dev);
+	if (att) {
+		if (live)
+			listed = altdma_core_list_live(att->core, live,
+						       ALTDMA_REPORT_MAX);
+		altdma_print_outstanding(att, when, live, listed);
+	}
+	mutex_unlock(&altdma_attach_lock);
+	kfree(live);
+}
+
 static int __init altdma_init(void)
 {
+	int ret;
+
 	altdma_debugfs_init();
+	ret = altdma_rules_init();
+	if (ret) {
+		altdma_debugfs_exit();
+		return ret;
+	}
 	pr_info("loaded\n");
 	return 0;
 }
 
 static void __exit altdma_exit(void)
 {
+	altdma_rules_exit();
 	altdma_debugfs_exit();
 	pr_info("unloaded\n");
 }
