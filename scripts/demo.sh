@@ -17,8 +17,9 @@ altdma_prepare_kernel "$kernel"
 work="$ALTDMA_CACHE/runs/demo-$ALTDMA_KLABEL"
 mkdir -p "$work"
 printf '%s\n' "$args" > "$work/demo-args"
+altdma_kernel_drivers "$work/drivers"
 "$ALTDMA_ROOT/scripts/make-initramfs.sh" "$work/demo.cpio" \
-	"$ALTDMA_ROOT/scripts/guest/demo.sh" "$ALTDMA_MODS/altdma.ko" \
+	"$ALTDMA_ROOT/scripts/guest/demo.sh" "$work/drivers"/* "$ALTDMA_MODS/altdma.ko" \
 	"$ALTDMA_MODS/nvme_demo/altdma_nvme.ko" "$work/demo-args"
 rm -f "$work/disk.img" "$work/console.log"
 truncate -s 128M "$work/disk.img"

@@ -7,6 +7,9 @@
 #  - the smoke module and the module unload rules,
 #  - nvme_demo writing and verifying the disk under the direct, bounce
 #    (32-bit emulated mask) and force-bounce policies,
+#  - attach by name: configfs rules and attach= against hostile input,
+#    altdmactl's error paths, and the kernel's own nvme driver over altdma
+#    (attached with altdmactl) under the same three policies,
 #  - hot-unplug of the disk (QMP device_del) during I/O,
 #  - a log free of warnings, BUG, lockdep, KASAN, kmemleak and DMA-API
 #    debug reports.
@@ -29,10 +32,12 @@ work="$ALTDMA_CACHE/runs/$label"
 mkdir -p "$work"
 log="$work/console.log" qmp="$work/qmp.sock"
 rm -f "$log" "$log.qmp" "$qmp" "$work/disk.img"
+# The kernel's own modules the guest loads (configfs, nvme, virtio).
+altdma_kernel_drivers "$work/drivers"
 
 if [ "$mode" = --selftest ]; then
 	"$ALTDMA_ROOT/scripts/make-initramfs.sh" "$work/initramfs.cpio" \
-		"$ALTDMA_ROOT/scripts/guest/selftest.sh" "$mods/altdma.ko" \
+		"$ALTDMA_ROOT/scripts/guest/selftest.sh" "$work/drivers"/* "$mods/altdma.ko" \
 		"$mods/kunit/altdma_smoke.ko"
 	"$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$ALTDMA_IMAGE" \
 		-i "$work/initramfs.cpio" -l "$log" -m 2G -t 600 || true
@@ -46,7 +51,8 @@ if [ "$mode" = --selftest ]; then
 	exit 1
 fi
 
-files=("$mods/altdma.ko" "$mods/kunit/altdma_smoke.ko" "$mods/nvme_demo/altdma_nvme.ko")
+files=("$work/drivers"/* "$ALTDMA_ROOT/tools/altdmactl" "$mods/altdma.ko"
+	"$mods/kunit/altdma_smoke.ko" "$mods/nvme_demo/altdma_nvme.ko")
 kunit=()
 if [ -f "$mods/kunit/altdma_kunit.ko" ]; then
 	files+=("$mods/kunit/altdma_kunit.ko")

@@ -67,7 +67,8 @@ altdma_fetch_deb() {
 }
 
 # altdma_prepare_kernel 6.1|6.12|7.2|stock: builds (or reuses) the kernel
-# and the modules for it. Sets ALTDMA_IMAGE (bzImage), ALTDMA_MODS (module
+# and the modules for it. Sets ALTDMA_IMAGE (bzImage), ALTDMA_KMODULES (the
+# kernel's own modules: its build or unpacked tree), ALTDMA_MODS (module
 # build directory) and ALTDMA_KLABEL (linux-<version> or stock-<release>).
 altdma_prepare_kernel() {
 	local version=$1 kdir release deb image
@@ -78,21 +79,66 @@ altdma_prepare_kernel() {
 		[ -n "$release" ] || altdma_die "cannot tell the release of $kdir"
 		deb=$(altdma_fetch_deb "linux-image-$release" "$ALTDMA_CACHE/debs") || return 1
 		image="$ALTDMA_CACHE/stock/$release"
-		if [ ! -f "$image/vmlinuz" ]; then
+		if [ ! -f "$image/.altdma-unpacked" ]; then
 			rm -rf "$image" && mkdir -p "$image/x"
 			dpkg-deb -x "$deb" "$image/x"
 			cp "$image/x/boot/vmlinuz-$release" "$image/vmlinuz"
+			mv "$image/x/lib/modules/$release/kernel" "$image/modules"
 			rm -rf "$image/x"
+			touch "$image/.altdma-unpacked"
 		fi
 		ALTDMA_IMAGE=$image/vmlinuz
+		ALTDMA_KMODULES=$image/modules
 		ALTDMA_KLABEL=stock-$release
 	else
 		kdir=$("$ALTDMA_ROOT/scripts/build-test-kernel.sh" "$version") || return 1
 		ALTDMA_IMAGE=$kdir/arch/x86/boot/bzImage
+		ALTDMA_KMODULES=$kdir
 		ALTDMA_KLABEL=linux-$version
 	fi
 	ALTDMA_MODS=$("$ALTDMA_ROOT/scripts/build-modules.sh" "$kdir" \
 		"$ALTDMA_CACHE/modbuild/$ALTDMA_KLABEL") || return 1
+}
+
+# altdma_module_chain TREE NAME...: the .ko files under TREE of each module
+# NAME and of everything it depends on (modinfo), dependencies first, each
+# once. A name with no .ko is built in (or absent) and is left out.
+altdma_module_chain() {
+	local tree=$1 f n
+	shift
+	local -A path=() seen=()
+	while IFS= read -r f; do
+		n=$(basename "$f" .ko)
+		path[${n//-/_}]=$f
+	done < <(find "$tree" -name '*.ko')
+	_altdma_visit() {
+		local name=${1//-/_} dep
+		[ -z "${seen[$name]:-}" ] || return 0
+		seen[$name]=1
+		[ -n "${path[$name]:-}" ] || return 0
+		for dep in $(modinfo -F depends "${path[$name]}" | tr ',' ' '); do
+			_altdma_visit "$dep"
+		done
+		printf '%s\n' "${path[$name]}"
+	}
+	for n in "$@"; do
+		_altdma_visit "$n"
+	done
+}
+
+# altdma_kernel_drivers DIR: copies the kernel's own modules the guests use
+# (configfs where it is modular, nvme, virtio-blk and what they need) into
+# DIR, and for each writes DIR/chain-NAME: the modules to insmod, in order.
+altdma_kernel_drivers() {
+	local dir=$1 name f
+	rm -rf "$dir" && mkdir -p "$dir"
+	for name in configfs nvme virtio_blk virtio_pci; do
+		: > "$dir/chain-$name"
+		while IFS= read -r f; do
+			cp "$f" "$dir/"
+			basename "$f" >> "$dir/chain-$name"
+		done < <(altdma_module_chain "$ALTDMA_KMODULES" "$name")
+	done
 }
 
 # altdma_kunit_expected VERSION MODS: whether the guest must show KUnit

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Boots a kernel and initramfs in a q35 QEMU guest under TCG and captures
+# Boots a kernel and initramfs in a q35 QEMU guest under TCG (with QEMU's
+# edu device, which no driver claims, as a DMA target) and captures
 # its serial console. Exits 0 if the guest reached its end marker, 1 on a
 # timeout or a crash before it; judging the log is scripts/verdict.sh's job.
 #
@@ -32,7 +33,8 @@ fi
 args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append"
-	-serial "file:$log" -monitor none)
+	-serial "file:$log" -monitor none
+	-device edu)
 # A PCIe root port lets QMP device_del hot-unplug the disk. QEMU 7.2's q35
 # handles that through ACPI by default; native PCIe hotplug (pciehp) needs
 # no ACPI hotplug driver in the guest.

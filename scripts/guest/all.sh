@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest /init: every in-kernel test in one boot. KUnit suites (on kernels
 # that have KUnit), the smoke module and unload rules, nvme_demo under each
-# policy, then hot-unplug of the disk during I/O; leaks are reported last.
+# policy, attach by name (rules, altdmactl, the kernel's nvme driver over
+# altdma), then hot-unplug of the disk during I/O; leaks are reported last.
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
@@ -14,8 +15,15 @@ if [ -e /lib/altdma/altdma_kunit.ko ]; then
 fi
 # shellcheck source=scripts/guest/smoke-steps.sh
 . /lib/altdma/smoke-steps.sh
+dd if=/dev/urandom of=/tmp/pattern bs=1M count=32 2>/dev/null
+dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=20 2>/dev/null
 # shellcheck source=scripts/guest/nvme-steps.sh
 . /lib/altdma/nvme-steps.sh
+# shellcheck source=scripts/guest/rules-steps.sh
+. /lib/altdma/rules-steps.sh
+# shellcheck source=scripts/guest/stock-steps.sh
+. /lib/altdma/stock-steps.sh
+rm -f /tmp/pattern /tmp/pattern2
 # shellcheck source=scripts/guest/hotplug-steps.sh
 . /lib/altdma/hotplug-steps.sh
 finish
