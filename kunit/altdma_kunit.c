@@ -448,12 +448,14 @@ static void altdma_test_detach_restores_ops(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, dev->dma_ops);
 	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 
-	/* Ops present before attach come back at detach. */
+	/*
+	 * A device with DMA ops of its own is refused, its ops untouched
+	 * (altdma used to replace them silently).
+	 */
 	set_dma_ops(dev, &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
-	KUNIT_EXPECT_PTR_NE(test, get_dma_ops(dev), &altdma_test_previous_ops);
-	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), -EOPNOTSUPP);
 	KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), &altdma_test_previous_ops);
+	KUNIT_EXPECT_FALSE(test, altdma_is_attached(dev));
 	set_dma_ops(dev, NULL);
 	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, NULL), 0);
 }

@@ -263,7 +263,7 @@ shell_scripts=()
 for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh .ci/run; do
 	[ -f "$f" ] && shell_scripts+=("$f")
 done
-guest_scripts=(scripts/guest/*.sh)
+guest_scripts=(scripts/guest/*.sh tools/altdmactl)
 if command -v shellcheck >/dev/null 2>&1; then
 	for f in "${shell_scripts[@]}"; do
 		log=$logdir/shellcheck-$(basename "$f").log

@@ -19,7 +19,7 @@ stock_disk() {
 }
 
 stock_pass() {
-	name="stock nvme $1"
+	policy=$1 name="stock nvme $1"
 	shift
 	if ! "$ctl" attach "$nvme" "$@"; then
 		result fail "$name: altdmactl attach $*"
@@ -35,7 +35,7 @@ stock_pass() {
 	disk=$(stock_disk)
 	wait_for 10 test -b "/dev/$disk"
 	check_disk "$name" "/dev/$disk"
-	check_stats "$name" "/sys/kernel/debug/altdma/$nvme/stats" "$1"
+	check_stats "$name" "/sys/kernel/debug/altdma/$nvme/stats" "$policy"
 	expect_failure "$name: rmdir refused while nvme is bound over altdma" \
 		rmdir "$CFG/pci/$nvme"
 	expect_failure "$name: disable refused while nvme is bound over altdma" \
