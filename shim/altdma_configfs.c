@@ -138,12 +138,9 @@ static struct config_group *altdma_make_rule(struct config_group *group,
 	struct altdma_bus *bus = container_of(group, struct altdma_bus, group);
 	struct altdma_rule *rule;
 
-	if (altdma_check_device_name(bus, name))
-		return ERR_PTR(-EINVAL);
-	rule = altdma_rule_alloc(bus);
-	if (!rule)
-		return ERR_PTR(-ENOMEM);
-	config_group_init_type_name(&rule->group, name, &altdma_rule_type);
+	rule = altdma_rule_create(bus, name);
+	if (IS_ERR(rule))
+		return ERR_CAST(rule);
 	altdma_rule_add(rule);
 	return &rule->group;
 }

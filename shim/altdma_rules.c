@@ -183,7 +183,8 @@ static bool altdma_valid_platform_name(const char *name)
  *
  * Return: 0, or -EINVAL with a message.
  */
-int altdma_check_device_name(const struct altdma_bus *bus, const char *name)
+static int altdma_check_device_name(const struct altdma_bus *bus,
+				    const char *name)
 {
 	if (!strcmp(bus->name, "pci")) {
 		if (altdma_valid_pci_name(name))
@@ -238,15 +239,27 @@ static void altdma_settings_to_config(const struct altdma_rule_settings *s,
 	cfg->max_mapping_size = (u64)s->value[ALTDMA_KEY_MAX_MAPPING_KB] << 10;
 }
 
-struct altdma_rule *altdma_rule_alloc(struct altdma_bus *bus)
+/**
+ * altdma_rule_create - a new, disabled direct rule for device @name
+ * @bus: the bus the device is on
+ * @name: the device's name, checked against the bus's naming
+ *
+ * Return: the rule (its configfs item holds the one reference), or
+ * ERR_PTR(-EINVAL) for a bad name (with a message) or ERR_PTR(-ENOMEM).
+ */
+struct altdma_rule *altdma_rule_create(struct altdma_bus *bus, const char *name)
 {
-	struct altdma_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+	struct altdma_rule *rule;
 
+	if (altdma_check_device_name(bus, name))
+		return ERR_PTR(-EINVAL);
+	rule = kzalloc(sizeof(*rule), GFP_KERNEL);
 	if (!rule)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	rule->bus = bus;
 	rule->settings.value[ALTDMA_KEY_POLICY] = ALTDMA_DIRECT;
 	INIT_LIST_HEAD(&rule->node);
+	config_group_init_type_name(&rule->group, name, &altdma_rule_type);
 	return rule;
 }
 
@@ -709,12 +722,9 @@ static struct altdma_rule *altdma_param_rule(char *entry)
 		pr_err("attach=: unknown bus '%s' (pci or platform)\n", target);
 		return ERR_PTR(-EINVAL);
 	}
-	if (altdma_check_device_name(bus, name))
-		return ERR_PTR(-EINVAL);
-	rule = altdma_rule_alloc(bus);
-	if (!rule)
-		return ERR_PTR(-ENOMEM);
-	config_group_init_type_name(&rule->group, name, &altdma_rule_type);
+	rule = altdma_rule_create(bus, name);
+	if (IS_ERR(rule))
+		return rule;
 	while ((pair = strsep(&entry, ","))) {
 		char *value = strchr(pair, '=');
 		enum altdma_rule_key key;

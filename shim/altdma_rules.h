@@ -95,8 +95,7 @@ int altdma_key_parse(struct altdma_rule_settings *settings,
 		     enum altdma_rule_key key, const char *value);
 int altdma_key_show(const struct altdma_rule_settings *settings,
 		    enum altdma_rule_key key, char *buf);
-int altdma_check_device_name(const struct altdma_bus *bus, const char *name);
-struct altdma_rule *altdma_rule_alloc(struct altdma_bus *bus);
+struct altdma_rule *altdma_rule_create(struct altdma_bus *bus, const char *name);
 void altdma_rule_add(struct altdma_rule *rule);
 int altdma_rule_set_key(struct altdma_rule *rule, enum altdma_rule_key key,
 			const char *value);
