@@ -12,9 +12,11 @@ set -euo pipefail
 kdir=${1:?usage: $0 KDIR OUTDIR}
 out=${2:?usage: $0 KDIR OUTDIR}
 mkdir -p "$out"
-# Copy only what Kbuild reads; unchanged files keep their mtimes, so the
-# copy rebuilds incrementally.
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+# Copy only what Kbuild reads. Files are compared by content and a changed
+# one gets a new mtime: another checkout's older copy of a file (the cache
+# is shared) must still rebuild its objects, and an unchanged file keeps its
+# mtime, so the copy rebuilds incrementally.
+rsync -rlpc --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'Module.symvers' --exclude 'modules.order' \
 	--include '/Kbuild' --include '/core/***' --include '/shim/***' \
 	--include '/kunit/***' --include '/nvme_demo/***' --include '/scripts/***' \
