@@ -150,6 +150,17 @@ verdict_case "a stack dump after the pciehp report still fails" pciehp-then-trac
 	-m '^SKIP: fixture: kernel lockdep report in pciehp' -m "$dirty_log" \
 	-1 '^    fixture: [0-9]+:Call Trace:' -n ':WARNING:'
 
+# --- a DMA-API error provoked on purpose --------------------------------------------
+verdict_case "a DMA-API error the guest expected and counted passes" dma-api-expected.log pass \
+	-m "$clean_log" -n '^FAIL'
+verdict_case "a DMA-API error beyond the expected one fails" dma-api-unexpected.log fail \
+	-m "$dirty_log" -1 'counted 2 error\(s\), 1 of them expected'
+verdict_case "a DMA-API error nobody expected fails" dma-api-counted.log fail \
+	-m "$dirty_log" -1 'counted 1 error\(s\), 0 of them expected'
+
+verdict_case "a hot-plug command the host could not carry out fails" qmp-failed.log fail \
+	-m "$dirty_log" -1 'ALTDMA-HOST: QMP device_add .* failed'
+
 # --- item 19: dma_debug=off ---------------------------------------------------------
 verdict_case "dma_debug=off boot line is harmless, the skipped leak check says so" dma-debug-off.log pass \
 	-m "$clean_log" -m '^SKIP: fixture: DMA-API leak check' -n '^FAIL'
