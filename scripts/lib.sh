@@ -197,3 +197,43 @@ altdma_kbuild_warnings() {
 	fi
 	[ -z "$lines" ] || head -n 20 <<<"$lines" | sed "s|$tree/||; s/^/    | /"
 }
+
+# altdma_serve_qmp PID LOG SOCKET OUT: while the guest PID runs, executes each
+# "ALTDMA-QMP COMMAND JSON" line the guest prints on its console LOG, once
+# and in order, on the QMP SOCKET; answers go to OUT, failures as
+# "ALTDMA-HOST: QMP ... failed" lines. Only device_del and device_add are
+# served: the guest's console is not a way to run anything else. device_add
+# is retried for a few seconds, as QEMU frees a slot only once the guest has
+# ejected its device.
+altdma_serve_qmp() {
+	local pid=$1 log=$2 sock=$3 out=$4 done=0 n cmd args tries
+	: > "$out"
+	while kill -0 "$pid" 2>/dev/null; do
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			[ "$n" -gt "$done" ] || continue
+			done=$n
+			line=${line%$'\r'}
+			cmd=${line#ALTDMA-QMP }
+			args=${cmd#* }
+			cmd=${cmd%% *}
+			case $cmd in
+			device_del | device_add) ;;
+			*)
+				echo "ALTDMA-HOST: refused QMP command '$cmd' (only device_del and device_add)" >> "$out"
+				continue ;;
+			esac
+			tries=10
+			until "$ALTDMA_ROOT/scripts/qmp.py" "$sock" "$cmd" "$args" >> "$out" 2>&1; do
+				tries=$((tries - 1))
+				if [ "$cmd" != device_add ] || [ "$tries" -eq 0 ]; then
+					echo "ALTDMA-HOST: QMP $cmd $args failed" >> "$out"
+					break
+				fi
+				sleep 1
+			done
+		done < <(grep -a '^ALTDMA-QMP ' "$log" 2>/dev/null)
+		sleep 1
+	done
+}

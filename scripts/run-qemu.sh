@@ -6,14 +6,19 @@
 # timeout or a crash before it; judging the log is scripts/verdict.sh's job.
 #
 #   scripts/run-qemu.sh -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS]
-#                       [-d DISK_IMAGE] [-a EXTRA_CMDLINE] [-q QMP_SOCKET]
+#                       [-d DISK_IMAGE] [-v VIRTIO_DISK_IMAGE] [-I]
+#                       [-a EXTRA_CMDLINE] [-q QMP_SOCKET]
+#
+# -d: an NVMe disk behind a PCIe root port (hot-pluggable); -v: a
+# virtio-blk-pci disk that uses the DMA API (iommu_platform=on); -I: QEMU's
+# emulated Intel IOMMU (the guest enables it with intel_iommu=on).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mem=6G timeout=600 disk="" append="" qmp=""
+mem=6G timeout=600 disk="" vdisk="" iommu=0 append="" qmp=""
 kernel="" initrd="" log=""
-while getopts "k:i:l:m:t:d:a:q:" opt; do
+while getopts "k:i:l:m:t:d:v:Ia:q:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -21,28 +26,38 @@ while getopts "k:i:l:m:t:d:a:q:" opt; do
 	m) mem=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	d) disk=$OPTARG ;;
+	v) vdisk=$OPTARG ;;
+	I) iommu=1 ;;
 	a) append=$OPTARG ;;
 	q) qmp=$OPTARG ;;
 	*) altdma_die "bad option" ;;
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
-	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-a CMDLINE] [-q QMP]"
+	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-v VDISK] [-I] [-a CMDLINE] [-q QMP]"
 fi
 
 args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append"
-	-serial "file:$log" -monitor none
-	-device edu)
+	-serial "file:$log" -monitor none)
+# The IOMMU must come before the devices it translates. Interrupt
+# remapping would need a split irqchip; DMA remapping is what is tested.
+[ "$iommu" = 0 ] || args+=(-device "intel-iommu,intremap=off")
+args+=(-device edu)
 # A PCIe root port lets QMP device_del hot-unplug the disk. QEMU 7.2's q35
 # handles that through ACPI by default; native PCIe hotplug (pciehp) needs
-# no ACPI hotplug driver in the guest.
+# no ACPI hotplug driver in the guest. The disk is a -blockdev, not a
+# -drive, so that it outlives device_del and device_add can plug it again.
 if [ -n "$disk" ]; then
 	args+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 		-device "pcie-root-port,id=rp1,chassis=1,slot=1"
-		-drive "file=$disk,if=none,id=nvm,format=raw"
+		-blockdev "driver=raw,node-name=nvm,file.driver=file,file.filename=$disk"
 		-device "nvme,serial=altdma0001,drive=nvm,bus=rp1,id=nvme0")
+fi
+if [ -n "$vdisk" ]; then
+	args+=(-drive "file=$vdisk,if=none,id=vd,format=raw"
+		-device "virtio-blk-pci,drive=vd,num-queues=2,iommu_platform=on,disable-legacy=on")
 fi
 [ -z "$qmp" ] || args+=(-qmp "unix:$qmp,server=on,wait=off")
 

@@ -4,9 +4,8 @@
 # attributes against hostile input, the attach= parameter, and altdmactl's
 # error paths; attach and detach of QEMU's edu device (no driver claims
 # it). Sourced by the guest's /init with altdma not loaded; leaves it so.
+# shellcheck disable=SC2154 # CFG and ctl come from common.sh
 
-CFG=/sys/kernel/config/altdma
-ctl=/lib/altdma/altdmactl
 absent=0000:ff:1f.7
 edu=$(pci_dev 0x1234:0x11e8)
 
@@ -170,6 +169,10 @@ expect_success "rules: armed (device not present)" \
 expect_failure "rules: settings are busy while enabled" try_write "$rule/guard_bytes" 0
 expect_success "rules: guard_bytes unchanged" test "$(cat "$rule/guard_bytes")" = 64
 expect_success "rules: rmdir of an armed rule" rmdir "$rule"
+mkdir "$rule" && try_write "$rule/enable" 1
+expect_success "altdmactl: detach of an absent device removes its armed rule" \
+	sh -c "'$ctl' detach '$absent' && ! test -d '$rule'"
+ctl_fails "altdmactl: detach of an absent device without a rule" "not found" detach "$absent"
 
 ctl_fails "altdmactl: device not found" "not found" attach "$absent"
 ctl_fails "altdmactl: bad device name" "not a device name" attach ../x
