@@ -47,7 +47,7 @@ struct altdma_attachment {
 };
 
 /* Longest reason a refusal gives (it ends up in a rule's state). */
-#define ALTDMA_REASON_LEN 256
+#define ALTDMA_REASON_LEN 512
 
 int altdma_attach_owned(struct device *dev, const struct altdma_config *config,
 			const void *owner, char *why, size_t why_len);

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest /init: every in-kernel test in one boot. KUnit suites (on kernels
 # that have KUnit), the smoke module and unload rules, nvme_demo under each
-# policy, attach by name (rules, altdmactl, the kernel's nvme driver over
-# altdma), then hot-unplug of the disk during I/O; leaks are reported last.
+# policy, attach by name (rules, altdmactl, a leaking driver's unbind
+# report, the kernel's nvme and virtio-blk drivers over altdma, an IOMMU
+# group switched for it where the guest has an IOMMU), then hot-unplug of
+# the disk during I/O; leaks are reported last.
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
@@ -21,8 +23,16 @@ dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=20 2>/dev/null
 . /lib/altdma/nvme-steps.sh
 # shellcheck source=scripts/guest/rules-steps.sh
 . /lib/altdma/rules-steps.sh
+# shellcheck source=scripts/guest/leak-steps.sh
+. /lib/altdma/leak-steps.sh
 # shellcheck source=scripts/guest/stock-steps.sh
 . /lib/altdma/stock-steps.sh
+if grep -q 'intel_iommu=on' /proc/cmdline; then
+	# shellcheck source=scripts/guest/iommu-steps.sh
+	. /lib/altdma/iommu-steps.sh
+fi
+# shellcheck source=scripts/guest/virtio-steps.sh
+. /lib/altdma/virtio-steps.sh
 rm -f /tmp/pattern /tmp/pattern2
 # shellcheck source=scripts/guest/hotplug-steps.sh
 . /lib/altdma/hotplug-steps.sh
