@@ -35,7 +35,9 @@ label=$ALTDMA_KLABEL
 [ "$mode" != --selftest ] || label="selftest-$ALTDMA_KLABEL"
 work="$ALTDMA_CACHE/runs/$label"
 mkdir -p "$work"
-log="$work/console.log" qmp="$work/qmp.sock"
+# QEMU unlinks its QMP socket when it exits: one path per run, so that a
+# guest left over from an interrupted run cannot take this run's socket.
+log="$work/console.log" qmp="$work/qmp.$$.sock"
 rm -f "$log" "$log.qmp" "$qmp" "$work/disk.img" "$work/vdisk.img"
 # The kernel's own modules the guest loads (configfs, nvme, virtio).
 altdma_kernel_drivers "$work/drivers"
@@ -91,6 +93,7 @@ guest=$!
 altdma_serve_qmp "$guest" "$log" "$qmp" "$log.qmp"
 wait "$guest" || true
 grep '^ALTDMA-HOST: ' "$log.qmp" >> "$log" || true
+rm -f "$qmp"
 "$ALTDMA_ROOT/scripts/verdict.sh" "${kunit[@]}" "$label" "$log" || {
 	altdma_log "console log: $log"
 	exit 1

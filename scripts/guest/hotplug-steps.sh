@@ -26,9 +26,12 @@ hp_reader() {
 expect_success "hotplug: insmod altdma" insmod /lib/altdma/altdma.ko
 expect_success "hotplug stock: load the kernel's nvme driver" load_chain nvme
 wait_for 30 test -L "/sys/bus/pci/devices/$nvme/driver"
-expect_success "hotplug stock: altdmactl attach (force bounce)" \
-	"$ctl" attach "$nvme" --force
-if wait_for 30 nvme_disk "$nvme" > /dev/null; then
+if ! "$ctl" attach "$nvme" --force; then
+	result fail "hotplug stock: altdmactl attach (force bounce)"
+elif ! wait_for 30 nvme_disk "$nvme" > /dev/null; then
+	result fail "hotplug stock: the disk appeared"
+else
+	result ok "hotplug stock: altdmactl attach (force bounce)"
 	disk=$(nvme_disk "$nvme")
 	wait_for 10 test -b "/dev/$disk"
 	dd if=/dev/urandom of=/tmp/hp bs=1M count=4 2>/dev/null
@@ -68,8 +71,6 @@ if wait_for 30 nvme_disk "$nvme" > /dev/null; then
 		result fail "hotplug stock: the disk came back"
 	fi
 	rm -f /tmp/hp /tmp/hp.back
-else
-	result fail "hotplug stock: the disk appeared"
 fi
 expect_success "hotplug stock: altdmactl detach" "$ctl" detach "$nvme"
 expect_success "hotplug stock: rmmod nvme" rmmod nvme

@@ -21,10 +21,13 @@ nvme_ready() {
 	wait_for 30 iommu_disk > /dev/null
 }
 
-# iommu_switch TYPE: the group's domain type, with nvme unbound meanwhile.
+# iommu_switch TYPE: the group's domain type, with nvme unbound meanwhile
+# (and bound afterwards, whether it was before or not).
 iommu_switch() {
-	echo "$nvme" > /sys/bus/pci/drivers/nvme/unbind &&
-		echo "$1" > "$group_type" &&
+	if [ -L "/sys/bus/pci/devices/$nvme/driver" ]; then
+		echo "$nvme" > /sys/bus/pci/drivers/nvme/unbind || return 1
+	fi
+	echo "$1" > "$group_type" &&
 		echo "$nvme" > /sys/bus/pci/drivers/nvme/bind &&
 		nvme_ready
 }
