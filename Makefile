@@ -7,6 +7,11 @@
 #                         checks the kernel config first and the module after;
 #                         a module that fails the guard is deleted
 #   make install          modules_install into KDIR's release, then depmod
+#   make dkms-install [DKMS_KERNEL=<release>]
+#                         altdma and altdma_nvme through DKMS (as root), for
+#                         the running kernel or the given release
+#   make dkms-remove      removes every DKMS build of this version
+#   make deb              build/altdma-dkms_<version>_all.deb (dh, dh-dkms)
 #   make clean
 #   make check            everything CI runs (scripts/check.sh)
 #   make host-test        user-space tests of the core (tests/host)
@@ -27,7 +32,8 @@ GUARD := $(CURDIR)/scripts/check-module.sh
 kdir-release = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules install clean check host-test kunit demo bench help
+.PHONY: all modules install dkms-install dkms-remove deb clean check host-test \
+	kunit demo bench help
 
 all: modules
 
@@ -44,6 +50,15 @@ install: modules
 	@test -n "$(kdir-release)" || { \
 		echo "altdma: cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(kdir-release)
+
+dkms-install:
+	scripts/dkms.sh install $(DKMS_KERNEL)
+
+dkms-remove:
+	scripts/dkms.sh remove
+
+deb:
+	scripts/deb.sh
 
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then \
@@ -75,4 +90,4 @@ bench:
 	@exit 2
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,22s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -489,4 +489,5 @@ module_init(nvd_init);
 module_exit(nvd_exit);
 
 MODULE_DESCRIPTION("Minimal NVMe PCI driver running on altdma");
+MODULE_VERSION(ALTDMA_VERSION);
 MODULE_LICENSE("GPL");

@@ -23,6 +23,8 @@
 #iii. tests/guard/run.sh: one test per PASS:/FAIL: line
 #     tests/verdict/run.sh (the log verdict and the counting above, on
 #     fixtures; no QEMU): one test per PASS:/FAIL: line
+#     tests/dkms/run.sh: make dkms-install and dkms-remove for the stock
+#     headers' release, as root: one test per PASS:/FAIL: line
 # iv. checkpatch.pl --strict on the C shim (one test per file), when
 #     checkpatch.pl can be found or extracted from Debian's linux-source-6.1;
 #     without it every file is counted as skipped
@@ -203,6 +205,19 @@ step "verdict tests (tests/verdict/run.sh: log fixtures, no QEMU)"
 run_verdicts "verdict tests" "$logdir/verdict-tests.log" "verdict: " tests/verdict/run.sh
 step_done
 
+# --- iii. DKMS ---------------------------------------------------------------------
+# make dkms-install / dkms-remove for the stock headers' release (needs root).
+step "DKMS (tests/dkms/run.sh)"
+krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
+	"${KDIR:-/nonexistent}/include/generated/utsrelease.h" 2>/dev/null)
+if [ -z "$krel" ]; then
+	fail "dkms: kernel release of KDIR='$KDIR'" "$logdir/deps.log"
+else
+	ALTDMA_DKMS_LOG=$logdir/dkms.log run_verdicts "DKMS test" "$logdir/dkms-test.log" "" \
+		tests/dkms/run.sh "$krel"
+fi
+step_done
+
 # --- iv. checkpatch on the shim -------------------------------------------------
 step "checkpatch.pl --strict (shim, nvme_demo, kunit)"
 checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c kunit/*.h)
@@ -260,7 +275,7 @@ step_done
 # --- v. shellcheck ----------------------------------------------------------------
 step "shellcheck (build scripts)"
 shell_scripts=()
-for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh .ci/run; do
+for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh tests/dkms/run.sh .ci/run; do
 	[ -f "$f" ] && shell_scripts+=("$f")
 done
 guest_scripts=(scripts/guest/*.sh tools/altdmactl)

@@ -19,7 +19,8 @@
 # linux-source-6.1 is installed too: it is the only Debian package carrying
 # scripts/checkpatch.pl, which scripts/check.sh extracts once into a cache.
 # The in-kernel tests need what a kernel build needs (flex, bison, libssl-dev,
-# cpio), QEMU, busybox-static for the guest, rsync and file.
+# cpio), QEMU, busybox-static for the guest, rsync and file; the DKMS and
+# package tests need dkms, debhelper and dh-dkms.
 #
 # Apt sources are used as configured; this script never edits them.  When
 # everything is present it does not touch apt at all.
@@ -27,7 +28,8 @@ set -euo pipefail
 
 packages=(build-essential g++ make libgtest-dev sparse kmod libelf-dev bc
 	python3 shellcheck xz-utils linux-source-6.1 linux-headers-amd64
-	flex bison libssl-dev cpio rsync file qemu-system-x86 busybox-static)
+	flex bison libssl-dev cpio rsync file qemu-system-x86 busybox-static dkms
+	debhelper dh-dkms)
 
 export DEBIAN_FRONTEND=noninteractive
 

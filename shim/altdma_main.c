@@ -489,4 +489,5 @@ module_init(altdma_init);
 module_exit(altdma_exit);
 
 MODULE_DESCRIPTION("altdma: per-device DMA mapping layer");
+MODULE_VERSION(ALTDMA_VERSION);
 MODULE_LICENSE("GPL");
