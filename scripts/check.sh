@@ -23,6 +23,8 @@
 #iii. tests/guard/run.sh: one test per PASS:/FAIL: line
 #     tests/verdict/run.sh (the log verdict and the counting above, on
 #     fixtures; no QEMU): one test per PASS:/FAIL: line
+#     tests/docs/run.sh: the ABI docs list exactly the files the code
+#     creates, and altdmactl's help and man page every command
 #     tests/dkms/run.sh: make dkms-install and dkms-remove for the stock
 #     headers' release, as root: one test per PASS:/FAIL: line
 # iv. checkpatch.pl --strict on the C shim (one test per file), when
@@ -205,6 +207,11 @@ step "verdict tests (tests/verdict/run.sh: log fixtures, no QEMU)"
 run_verdicts "verdict tests" "$logdir/verdict-tests.log" "verdict: " tests/verdict/run.sh
 step_done
 
+# The docs against the code (ABI entries, altdmactl's help and man page).
+step "docs (tests/docs/run.sh)"
+run_verdicts "docs tests" "$logdir/docs-tests.log" "" tests/docs/run.sh
+step_done
+
 # --- iii. DKMS ---------------------------------------------------------------------
 # make dkms-install / dkms-remove for the stock headers' release (needs root).
 step "DKMS (tests/dkms/run.sh)"
@@ -275,7 +282,8 @@ step_done
 # --- v. shellcheck ----------------------------------------------------------------
 step "shellcheck (build scripts)"
 shell_scripts=()
-for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh tests/dkms/run.sh .ci/run; do
+for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh tests/dkms/run.sh \
+	tests/docs/run.sh .ci/run; do
 	[ -f "$f" ] && shell_scripts+=("$f")
 done
 guest_scripts=(scripts/guest/*.sh tools/altdmactl)

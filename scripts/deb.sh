@@ -19,7 +19,7 @@ for tool in dpkg-buildpackage dh dh_dkms; do
 done
 rm -rf "$work"
 mkdir -p "$tree"
-git -C "$root" ls-files -z -- debian tools VERSION README.md dkms.conf Kbuild Makefile \
+git -C "$root" ls-files -z -- debian tools Documentation VERSION README.md dkms.conf Kbuild Makefile \
 	core shim nvme_demo scripts/Kbuild.cxx scripts/check-module.sh \
 	scripts/module-symbols.allow scripts/dkms.sh |
 	while IFS= read -r -d '' f; do

@@ -61,6 +61,9 @@ fi
 files=("$work/drivers"/* "$ALTDMA_ROOT/tools/altdmactl" "$mods/altdma.ko"
 	"$mods/kunit/altdma_smoke.ko" "$mods/kunit/altdma_leaky.ko"
 	"$mods/nvme_demo/altdma_nvme.ko")
+# The README's recipes, run in the guest as written.
+altdma_readme_recipes "$work/recipes" > /dev/null
+files+=("$work/recipes"/recipe-*.sh)
 kunit=()
 if [ -f "$mods/kunit/altdma_kunit.ko" ]; then
 	files+=("$mods/kunit/altdma_kunit.ko")

@@ -237,3 +237,23 @@ altdma_serve_qmp() {
 		sleep 1
 	done
 }
+
+# altdma_readme_recipes DIR: writes each recipe of README.md (a ```sh block
+# right after a "<!-- recipe: NAME -->" line) to DIR/recipe-NAME.sh, as
+# written, and prints the names. The guests run them.
+altdma_readme_recipes() {
+	local dir=$1
+	rm -rf "$dir" && mkdir -p "$dir"
+	awk -v dir="$dir" '
+		/^<!-- recipe: [a-z0-9_-]+ -->$/ { name = $3; next }
+		name != "" && !inblock && $0 == "```sh" {
+			inblock = 1
+			out = dir "/recipe-" name ".sh"
+			printf "" > out
+			print name
+			next
+		}
+		!inblock { name = "" }
+		inblock && $0 == "```" { close(out); inblock = 0; name = ""; next }
+		inblock { print > out }' "$ALTDMA_ROOT/README.md"
+}

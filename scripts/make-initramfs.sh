@@ -27,7 +27,7 @@ for applet in $("$busybox" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 for steps in "$ALTDMA_ROOT"/scripts/guest/common.sh \
-	"$ALTDMA_ROOT"/scripts/guest/*-steps.sh; do
+	"$ALTDMA_ROOT"/scripts/guest/modprobe "$ALTDMA_ROOT"/scripts/guest/*-steps.sh; do
 	install -m 0755 "$steps" "$root/lib/altdma/"
 done
 install -m 0755 "$guest" "$root/init"

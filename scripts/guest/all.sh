@@ -3,9 +3,9 @@
 # Guest /init: every in-kernel test in one boot. KUnit suites (on kernels
 # that have KUnit), the smoke module and unload rules, nvme_demo under each
 # policy, attach by name (rules, altdmactl, a leaking driver's unbind
-# report, the kernel's nvme and virtio-blk drivers over altdma, an IOMMU
-# group switched for it where the guest has an IOMMU), then hot-unplug of
-# the disk during I/O; leaks are reported last.
+# report, the kernel's nvme and virtio-blk drivers over altdma, the
+# README's recipes, an IOMMU group switched for it where the guest has an
+# IOMMU), then hot-unplug of the disk during I/O; leaks are reported last.
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
@@ -27,6 +27,8 @@ dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=20 2>/dev/null
 . /lib/altdma/leak-steps.sh
 # shellcheck source=scripts/guest/stock-steps.sh
 . /lib/altdma/stock-steps.sh
+# shellcheck source=scripts/guest/recipes-steps.sh
+. /lib/altdma/recipes-steps.sh
 if grep -q 'intel_iommu=on' /proc/cmdline; then
 	# shellcheck source=scripts/guest/iommu-steps.sh
 	. /lib/altdma/iommu-steps.sh

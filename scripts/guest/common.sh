@@ -107,11 +107,7 @@ wait_for() {
 # load_chain NAME: the kernel's own module NAME and the modules it needs,
 # in the order the host resolved (nothing where it is built in).
 load_chain() {
-	[ -r "/lib/altdma/chain-$1" ] || return 0
-	while read -r ko; do
-		m=$(basename "$ko" .ko | tr - _)
-		grep -q "^$m " /proc/modules || insmod "/lib/altdma/$ko" || return 1
-	done < "/lib/altdma/chain-$1"
+	/lib/altdma/modprobe "$1"
 }
 
 mount_configfs() {

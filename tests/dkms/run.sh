@@ -63,6 +63,9 @@ for m in altdma altdma_nvme; do
 		check "$m carries version $version" \
 			test "$(/sbin/modinfo -F version "$ko")" = "$version"
 		check "$m describes every parameter" params_described "$ko"
+		# DKMS signs with its machine owner key (made on first use), as
+		# Secure Boot needs; the README says how to enrol it.
+		check "$m is signed (DKMS's key)" test -n "$(/sbin/modinfo -F signer "$ko")"
 	else
 		fail "$m installed in $dest" "$(find "$dest" -maxdepth 1 2>&1 | tr '\n' ' ')"
 	fi
@@ -88,6 +91,7 @@ check "the package holds the DKMS tree, altdmactl and no test module" sh -c "
 	grep -q ' ./usr/src/altdma-$version/dkms.conf\$' '$log.contents' &&
 	grep -q ' ./usr/src/altdma-$version/shim/altdma_main.c\$' '$log.contents' &&
 	grep -q ' ./usr/sbin/altdmactl\$' '$log.contents' &&
+	grep -q ' ./usr/share/man/man8/altdmactl.8.gz\$' '$log.contents' &&
 	! grep -q -e /kunit/ -e /tests/ '$log.contents'"
 check "the packaged dkms.conf has version $version" sh -c \
 	"dpkg-deb --fsys-tarfile '$deb' | tar -xOf - ./usr/src/altdma-$version/dkms.conf | grep -q '^PACKAGE_VERSION=\"$version\"'"
