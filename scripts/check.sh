@@ -220,8 +220,8 @@ krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
 if [ -z "$krel" ]; then
 	fail "dkms: kernel release of KDIR='$KDIR'" "$logdir/deps.log"
 else
-	ALTDMA_DKMS_LOG=$logdir/dkms.log run_verdicts "DKMS test" "$logdir/dkms-test.log" "" \
-		tests/dkms/run.sh "$krel"
+	ALTDMA_DKMS_LOG=$logdir/dkms.log ALTDMA_DKMS_KEEP=$logdir/dkms-modules \
+		run_verdicts "DKMS test" "$logdir/dkms-test.log" "" tests/dkms/run.sh "$krel"
 fi
 step_done
 
@@ -316,8 +316,13 @@ step_done
 # --- vi. in-kernel tests ----------------------------------------------------------
 for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2 stock}; do
 	step "in-kernel tests on Linux $version (a test kernel is built once, then cached)"
-	run_verdicts "linux-$version" "$logdir/guest-$version.log" "" \
-		scripts/guest-test.sh "$version"
+	# Debian's own kernel runs what DKMS built and installed for it.
+	dkms_mods=
+	if [ "$version" = stock ] && [ -f "$logdir/dkms-modules/altdma.ko" ]; then
+		dkms_mods=$logdir/dkms-modules
+	fi
+	ALTDMA_GUEST_DKMS_MODULES=$dkms_mods run_verdicts "linux-$version" \
+		"$logdir/guest-$version.log" "" scripts/guest-test.sh "$version"
 	step_done
 done
 

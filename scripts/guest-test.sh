@@ -58,9 +58,22 @@ if [ "$mode" = --selftest ]; then
 	exit 1
 fi
 
-files=("$work/drivers"/* "$ALTDMA_ROOT/tools/altdmactl" "$mods/altdma.ko"
-	"$mods/kunit/altdma_smoke.ko" "$mods/kunit/altdma_leaky.ko"
-	"$mods/nvme_demo/altdma_nvme.ko")
+# ALTDMA_GUEST_DKMS_MODULES=DIR (stock kernel only): altdma.ko and
+# altdma_nvme.ko from DIR, as DKMS built and installed them, instead of
+# this tree's build; the test modules are this tree's either way.
+altdma_ko=$mods/altdma.ko nvme_ko=$mods/nvme_demo/altdma_nvme.ko
+dkms_mods=${ALTDMA_GUEST_DKMS_MODULES:-}
+if [ -n "$dkms_mods" ]; then
+	[ "$version" = stock ] || altdma_die "ALTDMA_GUEST_DKMS_MODULES is for the stock kernel only"
+	altdma_ko=$dkms_mods/altdma.ko nvme_ko=$dkms_mods/altdma_nvme.ko
+	if cmp -s <(modinfo -F srcversion "$altdma_ko") <(modinfo -F srcversion "$mods/altdma.ko"); then
+		echo "PASS: $label: the guest runs DKMS's altdma.ko and altdma_nvme.ko ($dkms_mods), built from this tree"
+	else
+		echo "FAIL: $label: DKMS's altdma.ko ($dkms_mods) was not built from this tree (srcversion differs)"
+	fi
+fi
+files=("$work/drivers"/* "$ALTDMA_ROOT/tools/altdmactl" "$altdma_ko"
+	"$mods/kunit/altdma_smoke.ko" "$mods/kunit/altdma_leaky.ko" "$nvme_ko")
 # The README's recipes, run in the guest as written.
 altdma_readme_recipes "$work/recipes" > /dev/null
 files+=("$work/recipes"/recipe-*.sh)

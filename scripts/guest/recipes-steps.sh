@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The README's recipes, each run as written (sh -e, so every command must
 # succeed) on the kernel's own nvme driver at 0000:01:00.0, the device the
-# recipes name; /lib/altdma first in PATH gives them modprobe and
-# altdmactl. Sourced by the guest's /init with altdma not loaded; leaves it
-# so.
+# recipes name. Their modprobe and altdmactl are the guest's (functions,
+# since busybox's sh runs its own applets before anything in PATH).
+# Sourced by the guest's /init with altdma not loaded; leaves it so.
 
 nvme=$(pci_dev 0x1b36:0x0010)
 recipe_disk() { nvme_disk "$nvme"; }
@@ -19,8 +19,11 @@ for recipe in /lib/altdma/recipe-*.sh; do
 	[ -e "$recipe" ] || continue
 	name=$(basename "$recipe" .sh)
 	name=${name#recipe-}
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	expect_success "recipes: README recipe '$name' runs as written" \
-		env PATH=/lib/altdma:/bin:/sbin sh -e "$recipe"
+		sh -e -c 'modprobe() { /lib/altdma/modprobe "$@"; }
+			altdmactl() { /lib/altdma/altdmactl "$@"; }
+			. "$0"' "$recipe"
 	# The driver probes again after each recipe: wait for it.
 	wait_for 30 recipe_disk > /dev/null
 done

@@ -4,8 +4,10 @@
 # release whose headers are installed (default: the stock Debian headers
 # `make check` installs): dkms add, build and install; the installed modules
 # pass the guard, carry the version and describe every parameter; then
-# make dkms-remove leaves nothing behind. Needs root and dkms. Prints one
-# PASS:/FAIL: line per check.
+# make dkms-remove leaves nothing behind (ALTDMA_DKMS_KEEP=DIR keeps a copy
+# of the installed modules there first); then the same through make deb,
+# dpkg -i and dpkg --purge. Needs root and dkms. Prints one PASS:/FAIL: line
+# per check.
 #
 #   tests/dkms/run.sh KERNEL_RELEASE
 set -uo pipefail
@@ -75,6 +77,12 @@ check "the installed altdma.ko passes the guard" \
 	"$root/scripts/check-module.sh" "$ko" "/lib/modules/$krel/build"
 check "no test module installed" \
 	sh -c "! ls '$dest' | grep -q -e altdma_smoke -e altdma_kunit -e altdma_leaky"
+# What users install is what the stock-kernel guest then boots with.
+if [ -n "${ALTDMA_DKMS_KEEP:-}" ]; then
+	rm -rf "$ALTDMA_DKMS_KEEP" && mkdir -p "$ALTDMA_DKMS_KEEP"
+	check "DKMS's build kept for the stock-kernel guest" sh -c \
+		"cp '$dest/altdma.ko' '$dest/altdma_nvme.ko' '$ALTDMA_DKMS_KEEP/'"
+fi
 check "make dkms-remove" make -C "$root" dkms-remove
 check "nothing of altdma left after make dkms-remove" nothing_left
 
