@@ -52,6 +52,7 @@ struct altdma_attachment {
 int altdma_attach_owned(struct device *dev, const struct altdma_config *config,
 			const void *owner, char *why, size_t why_len);
 int altdma_detach_owned(struct device *dev, const void *owner);
+int altdma_detach_removed(struct device *dev, const void *owner);
 void altdma_report_outstanding(struct device *dev, const char *when);
 void altdma_change_owner(struct device *dev, const void *from, const void *to);
 

@@ -257,16 +257,10 @@ int altdma_attach(struct device *dev, const struct altdma_config *config)
 }
 EXPORT_SYMBOL_GPL(altdma_attach);
 
-/**
- * altdma_detach_owned - detach @dev if @owner attached it
- * @dev: the device, with device_lock(@dev) held
- * @owner: as given to altdma_attach_owned()
- *
- * Return: as altdma_detach(); -EINVAL also if someone else attached @dev.
- */
-int altdma_detach_owned(struct device *dev, const void *owner)
+static int __altdma_detach(struct device *dev, const void *owner, bool gone)
 {
 	struct altdma_attachment *att;
+	bool restore = true;
 	int ret = 0;
 
 	device_lock_assert(dev);
@@ -279,26 +273,65 @@ int altdma_detach_owned(struct device *dev, const void *owner)
 		goto unlock;
 	}
 	if (dev->dma_ops != &att->ops) {
-		dev_err(dev, "altdma: DMA ops were replaced since attach; not restoring\n");
-		ret = -EBUSY;
-		goto unlock;
+		if (!gone) {
+			dev_err(dev, "altdma: DMA ops were replaced since attach; not restoring\n");
+			ret = -EBUSY;
+			goto unlock;
+		}
+		/*
+		 * 6.1's Intel IOMMU clears the ops of a removed device
+		 * (intel_iommu_release_device) before this runs: nothing
+		 * can call ours any more, so only the attachment goes.
+		 */
+		restore = false;
 	}
 	ret = altdma_check_idle(att);
 	if (ret)
 		goto unlock;
-	set_dma_ops(dev, att->saved_ops);
-	altdma_compat_reset_need_sync(dev);
+	if (restore) {
+		set_dma_ops(dev, att->saved_ops);
+		altdma_compat_reset_need_sync(dev);
+	}
 	list_del(&att->node);
 unlock:
 	mutex_unlock(&altdma_attach_lock);
 	if (ret)
 		return ret;
 
-	dev_info(dev, "altdma: detached\n");
+	dev_info(dev, "altdma: detached%s\n",
+		 restore ? "" : " (removed; its DMA ops were already cleared)");
 	altdma_destroy(att);
 	put_device(dev);
 	module_put(THIS_MODULE);
 	return 0;
+}
+
+/**
+ * altdma_detach_owned - detach @dev if @owner attached it
+ * @dev: the device, with device_lock(@dev) held
+ * @owner: as given to altdma_attach_owned()
+ *
+ * Return: as altdma_detach(); -EINVAL also if someone else attached @dev.
+ */
+int altdma_detach_owned(struct device *dev, const void *owner)
+{
+	return __altdma_detach(dev, owner, false);
+}
+
+/**
+ * altdma_detach_removed - detach @dev, removed from its bus, if @owner
+ * attached it
+ * @dev: the device, with device_lock(@dev) held and no driver bound
+ * @owner: as given to altdma_attach_owned()
+ *
+ * As altdma_detach_owned(), but DMA ops that someone else replaced at
+ * removal (an IOMMU releasing the device) do not keep the attachment.
+ *
+ * Return: as altdma_detach_owned().
+ */
+int altdma_detach_removed(struct device *dev, const void *owner)
+{
+	return __altdma_detach(dev, owner, true);
 }
 
 /**

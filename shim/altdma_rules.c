@@ -397,7 +397,7 @@ static int altdma_rule_attach_locked(struct altdma_rule *rule,
 }
 
 /* With device_lock(rule->dev) and altdma_rules_lock held. */
-static int altdma_rule_detach_locked(struct altdma_rule *rule)
+static int altdma_rule_detach_locked(struct altdma_rule *rule, bool removed)
 {
 	struct device *dev = rule->dev;
 	int ret;
@@ -407,7 +407,8 @@ static int altdma_rule_detach_locked(struct altdma_rule *rule)
 			dev->driver->name);
 		return -EBUSY;
 	}
-	ret = altdma_detach_owned(dev, rule);
+	ret = removed ? altdma_detach_removed(dev, rule) :
+			altdma_detach_owned(dev, rule);
 	if (!ret)
 		rule->dev = NULL;
 	return ret;
@@ -507,7 +508,7 @@ int altdma_rule_disable(struct altdma_rule *rule)
 
 	dev = altdma_rule_lock(rule);
 	if (rule->dev)
-		ret = altdma_rule_detach_locked(rule);
+		ret = altdma_rule_detach_locked(rule, false);
 	if (!ret) {
 		rule->enabled = false;
 		rule->refused[0] = '\0';
@@ -531,7 +532,7 @@ void altdma_rule_remove(struct altdma_rule *rule)
 	dev = altdma_rule_lock(rule);
 	list_del_init(&rule->node);
 	rule->enabled = false;
-	if (rule->dev && altdma_rule_detach_locked(rule)) {
+	if (rule->dev && altdma_rule_detach_locked(rule, false)) {
 		altdma_change_owner(rule->dev, rule, altdma_orphan_owner);
 		dev_warn(rule->dev, "altdma: rule removed, but altdma stays attached (and loaded) until the device goes: its mappings are still live\n");
 		rule->dev = NULL;
@@ -672,7 +673,7 @@ static void altdma_rules_removed(struct device *dev)
 	device_lock(dev);
 	mutex_lock(&altdma_rules_lock);
 	rule = altdma_rule_of_dev_locked(dev);
-	if (rule && altdma_rule_detach_locked(rule))
+	if (rule && rule->dev && altdma_rule_detach_locked(rule, true))
 		dev_warn(dev, "altdma: device removed with live mappings: altdma stays attached (and loaded) so their memory is never reused\n");
 	mutex_unlock(&altdma_rules_lock);
 	device_unlock(dev);
