@@ -86,6 +86,25 @@ fi
 check "make dkms-remove" make -C "$root" dkms-remove
 check "nothing of altdma left after make dkms-remove" nothing_left
 
+# A kernel without per-device DMA ops: DKMS skips it (BUILD_EXCLUSIVE_CONFIG,
+# exit status 77) rather than building a module that cannot work. Its
+# config is the stock one without CONFIG_DMA_OPS and CONFIG_ARCH_HAS_DMA_OPS.
+fake=$(mktemp -d)
+grep -v -e '^CONFIG_DMA_OPS=' -e '^CONFIG_ARCH_HAS_DMA_OPS=' \
+	"/lib/modules/$krel/build/.config" > "$fake/.config"
+"$root/scripts/dkms.sh" tree "/usr/src/altdma-$version" &&
+	dkms add -m altdma -v "$version" >> "$log" 2>&1
+rc=0
+dkms build -m altdma -v "$version" -k "$krel" --kernelsourcedir "$fake" >> "$log" 2>&1 || rc=$?
+if [ "$rc" = 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$log"; then
+	pass "DKMS skips a kernel without DMA ops (BUILD_EXCLUSIVE_CONFIG)"
+else
+	fail "DKMS skips a kernel without DMA ops (BUILD_EXCLUSIVE_CONFIG)" "dkms build exit $rc, log: $log"
+fi
+rm -rf "$fake"
+check "make dkms-remove after the skipped build" make -C "$root" dkms-remove
+check "nothing of altdma left after the skipped build" nothing_left
+
 # The Debian package: make deb, dpkg -i, a DKMS build for $krel, dpkg --purge.
 deb=$root/build/altdma-dkms_${version}_all.deb
 rm -f "$deb"
