@@ -6,7 +6,7 @@
 # pass the guard, carry the version and describe every parameter; then
 # make dkms-remove leaves nothing behind (ALTDMA_DKMS_KEEP=DIR keeps a copy
 # of the installed modules there first); then the same through make deb,
-# dpkg -i and dpkg --purge. Needs root and dkms. Prints one PASS:/FAIL: line
+# apt install ./altdma-dkms_*.deb and apt purge. Needs root and dkms. Prints one PASS:/FAIL: line
 # per check.
 #
 #   tests/dkms/run.sh KERNEL_RELEASE
@@ -105,7 +105,7 @@ rm -rf "$fake"
 check "make dkms-remove after the skipped build" make -C "$root" dkms-remove
 check "nothing of altdma left after the skipped build" nothing_left
 
-# The Debian package: make deb, dpkg -i, a DKMS build for $krel, dpkg --purge.
+# The Debian package: make deb, apt install, a DKMS build for $krel, apt purge.
 deb=$root/build/altdma-dkms_${version}_all.deb
 rm -f "$deb"
 check "make deb" make -C "$root" deb
@@ -122,8 +122,9 @@ check "the package holds the DKMS tree, altdmactl and no test module" sh -c "
 	! grep -q -e /kunit/ -e /tests/ '$log.contents'"
 check "the packaged dkms.conf has version $version" sh -c \
 	"dpkg-deb --fsys-tarfile '$deb' | tar -xOf - ./usr/src/altdma-$version/dkms.conf | grep -q '^PACKAGE_VERSION=\"$version\"'"
-check "dpkg -i registers altdma with DKMS" sh -c \
-	"dpkg -i '$deb' && dkms status -m altdma -v '$version' | grep -q altdma"
+check "apt install ./$(basename "$deb") registers altdma with DKMS" sh -c \
+	"DEBIAN_FRONTEND=noninteractive apt-get install -y -q '$deb' &&
+	dkms status -m altdma -v '$version' | grep -q altdma"
 check "DKMS builds and installs the packaged sources for $krel" \
 	dkms install -m altdma -v "$version" -k "$krel"
 if ko=$(installed_ko altdma); then
@@ -132,6 +133,6 @@ if ko=$(installed_ko altdma); then
 else
 	fail "the packaged build of altdma.ko is installed in $dest"
 fi
-check "dpkg --purge altdma-dkms" dpkg --purge altdma-dkms
-check "nothing of altdma left after dpkg --purge" sh -c \
+check "apt purge altdma-dkms" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q altdma-dkms
+check "nothing of altdma left after apt purge" sh -c \
 	"! test -e /usr/sbin/altdmactl && ! ls -d /var/lib/dkms/altdma /usr/src/altdma-* '$dest'/altdma* 2>/dev/null | grep -q ."
