@@ -136,7 +136,10 @@ static void __exit leaky_exit(void)
 {
 	pci_unregister_driver(&leaky_driver);
 	if (leaky_dev) {
+		/* As a driver's calls are: no detach can race them. */
+		device_lock(leaky_dev);
 		leaky_release();
+		device_unlock(leaky_dev);
 		put_device(leaky_dev);
 		leaky_dev = NULL;
 	}

@@ -31,17 +31,23 @@ make_tree() {
 		git -C "$root" ls-files -z -- "${files[@]}" |
 			while IFS= read -r -d '' f; do
 				mkdir -p "$dir/$(dirname "$f")"
-				cp -p "$root/$f" "$dir/$f"
+				cp --preserve=mode,timestamps "$root/$f" "$dir/$f"
 			done
 	else
 		for f in "${files[@]}"; do
 			mkdir -p "$dir/$(dirname "$f")"
-			cp -a "$root/$f" "$dir/$f"
+			cp -r --preserve=mode,timestamps "$root/$f" "$dir/$f"
 		done
 		find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 			-o -name '*.mod.c' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 	fi
 	sed -i "s/#MODULE_VERSION#/$version/" "$dir/dkms.conf"
+	# Root builds from this tree at every kernel upgrade: nobody else may
+	# write to it, whoever owns the checkout it came from.
+	if [ "$(id -u)" = 0 ]; then
+		chown -R root:root "$dir"
+		chmod -R go-w "$dir"
+	fi
 }
 
 need_dkms() {

@@ -206,15 +206,18 @@ altdma_kbuild_warnings() {
 # is retried for a few seconds, as QEMU frees a slot only once the guest has
 # ejected its device.
 altdma_serve_qmp() {
-	local pid=$1 log=$2 sock=$3 out=$4 done=0 n cmd args tries
+	local pid=$1 log=$2 sock=$3 out=$4 done=0 n line cmd args tries
 	: > "$out"
 	while kill -0 "$pid" 2>/dev/null; do
 		n=0
 		while IFS= read -r line; do
+			line=${line%$'\r'}
+			# Every request ends with its JSON object: anything else
+			# is a line QEMU is still writing, for the next poll.
+			[ "${line%\}}" != "$line" ] || break
 			n=$((n + 1))
 			[ "$n" -gt "$done" ] || continue
 			done=$n
-			line=${line%$'\r'}
 			cmd=${line#ALTDMA-QMP }
 			args=${cmd#* }
 			cmd=${cmd%% *}

@@ -273,16 +273,17 @@ static int __altdma_detach(struct device *dev, const void *owner, bool gone)
 		goto unlock;
 	}
 	if (dev->dma_ops != &att->ops) {
-		if (!gone) {
-			dev_err(dev, "altdma: DMA ops were replaced since attach; not restoring\n");
-			ret = -EBUSY;
-			goto unlock;
-		}
 		/*
 		 * 6.1's Intel IOMMU clears the ops of a removed device
 		 * (intel_iommu_release_device) before this runs: nothing
 		 * can call ours any more, so only the attachment goes.
+		 * Any other replacement keeps it.
 		 */
+		if (!gone || dev->dma_ops) {
+			dev_err(dev, "altdma: DMA ops were replaced since attach; not restoring\n");
+			ret = -EBUSY;
+			goto unlock;
+		}
 		restore = false;
 	}
 	ret = altdma_check_idle(att);
@@ -324,7 +325,7 @@ int altdma_detach_owned(struct device *dev, const void *owner)
  * @dev: the device, with device_lock(@dev) held and no driver bound
  * @owner: as given to altdma_attach_owned()
  *
- * As altdma_detach_owned(), but DMA ops that someone else replaced at
+ * As altdma_detach_owned(), but DMA ops that someone else cleared at
  * removal (an IOMMU releasing the device) do not keep the attachment.
  *
  * Return: as altdma_detach_owned().

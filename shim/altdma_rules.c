@@ -407,8 +407,11 @@ static int altdma_rule_detach_locked(struct altdma_rule *rule, bool removed)
 			dev->driver->name);
 		return -EBUSY;
 	}
-	ret = removed ? altdma_detach_removed(dev, rule) :
-			altdma_detach_owned(dev, rule);
+	/* Gone from its bus now, or earlier with mappings then still live. */
+	if (removed || !device_is_registered(dev))
+		ret = altdma_detach_removed(dev, rule);
+	else
+		ret = altdma_detach_owned(dev, rule);
 	if (!ret)
 		rule->dev = NULL;
 	return ret;
@@ -534,7 +537,7 @@ void altdma_rule_remove(struct altdma_rule *rule)
 	rule->enabled = false;
 	if (rule->dev && altdma_rule_detach_locked(rule, false)) {
 		altdma_change_owner(rule->dev, rule, altdma_orphan_owner);
-		dev_warn(rule->dev, "altdma: rule removed, but altdma stays attached (and loaded) until the device goes: its mappings are still live\n");
+		dev_warn(rule->dev, "altdma: rule removed, but altdma stays attached (and loaded) with its pool: its mappings are still live\n");
 		rule->dev = NULL;
 	}
 	altdma_rule_unlock(dev);
@@ -673,7 +676,7 @@ static void altdma_rules_removed(struct device *dev)
 	device_lock(dev);
 	mutex_lock(&altdma_rules_lock);
 	rule = altdma_rule_of_dev_locked(dev);
-	if (rule && rule->dev && altdma_rule_detach_locked(rule, true))
+	if (rule && altdma_rule_detach_locked(rule, true))
 		dev_warn(dev, "altdma: device removed with live mappings: altdma stays attached (and loaded) so their memory is never reused\n");
 	mutex_unlock(&altdma_rules_lock);
 	device_unlock(dev);

@@ -49,11 +49,22 @@ params_described() {
 	[ -z "$bad" ] || { echo "no description: $bad"; return 1; }
 }
 
+# Whatever happens, the machine is left as it was: no package, no DKMS
+# module, no source tree.
+cleanup() {
+	if dpkg-query -W altdma-dkms > /dev/null 2>&1; then
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q altdma-dkms >> "$log" 2>&1
+	fi
+	"$root/scripts/dkms.sh" remove >> "$log" 2>&1
+	rm -f "$log.contents"
+}
+
 : > "$log"
 if [ "$(id -u)" != 0 ] || ! command -v dkms > /dev/null; then
 	fail "DKMS test needs root and dkms" "uid $(id -u), dkms: $(command -v dkms || echo missing)"
 	exit 1
 fi
+trap cleanup EXIT
 check "nothing of altdma installed before the test" nothing_left
 check "make dkms-install (add, build, install for $krel)" \
 	make -C "$root" dkms-install DKMS_KERNEL="$krel"
@@ -80,8 +91,20 @@ check "no test module installed" \
 # What users install is what the stock-kernel guest then boots with.
 if [ -n "${ALTDMA_DKMS_KEEP:-}" ]; then
 	rm -rf "$ALTDMA_DKMS_KEEP" && mkdir -p "$ALTDMA_DKMS_KEEP"
-	check "DKMS's build kept for the stock-kernel guest" sh -c \
-		"cp '$dest/altdma.ko' '$dest/altdma_nvme.ko' '$ALTDMA_DKMS_KEEP/'"
+	# The guest's initramfs wants them as plain .ko files.
+	keep() {
+		local m ko
+		for m in altdma altdma_nvme; do
+			ko=$(installed_ko "$m") || return 1
+			case $ko in
+			*.xz) xz -dc "$ko" ;;
+			*.zst) zstd -dc "$ko" ;;
+			*.gz) gzip -dc "$ko" ;;
+			*) cat "$ko" ;;
+			esac > "$ALTDMA_DKMS_KEEP/$m.ko" || return 1
+		done
+	}
+	check "DKMS's build kept for the stock-kernel guest" keep
 fi
 check "make dkms-remove" make -C "$root" dkms-remove
 check "nothing of altdma left after make dkms-remove" nothing_left
