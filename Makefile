@@ -20,6 +20,11 @@
 #                         smoke, nvme_demo under each policy, hot-unplug)
 #   make demo [DEMO_KERNEL=...] [DEMO_ARGS="policy=force"]
 #                         nvme_demo on altdma in QEMU, with a summary
+#   make bench [BENCH_KERNEL=6.1|6.12|7.2]
+#                         altdma against dma-direct, swiotlb and dma-debug
+#                         in QEMU (KVM if available) on a kernel without
+#                         debug options; build/bench/results.{json,md},
+#                         plot.svg; prints the ratio table
 #
 # Command-line variables (W=, C=, CHECK=, V=, ...) reach Kbuild unchanged
 # through MAKEFLAGS.
@@ -85,9 +90,9 @@ kunit:
 demo:
 	scripts/demo.sh
 
+BENCH_KERNEL ?= 6.1
 bench:
-	@echo "altdma: 'make bench' is not implemented yet (no benchmark issue is open)" >&2
-	@exit 2
+	ALTDMA_BENCH_KERNEL=$(BENCH_KERNEL) bench/run.sh
 
 help:
-	@sed -n '3,22s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,27s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -20,6 +20,7 @@ rsync -rlpc --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'Module.symvers' --exclude 'modules.order' \
 	--include '/Kbuild' --include '/core/***' --include '/shim/***' \
 	--include '/kunit/***' --include '/nvme_demo/***' --include '/scripts/***' \
+	--include '/bench/' --include '/bench/Kbuild' --include '/bench/*.c' \
 	--exclude '*' \
 	"$ALTDMA_ROOT/" "$out/"
 "$out/scripts/check-module.sh" --kdir-only "$kdir" >&2

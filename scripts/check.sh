@@ -39,6 +39,9 @@
 #     verdict (SKIP lines are counted as skipped, never as passed)
 #vii. the harness self-test: a deliberately leaked DMA mapping must fail the
 #     verdict
+#viii. bench/run.sh --quick: the benchmark harness in one short run per case
+#     on the first test kernel (three boots, fio, callgrind, the report),
+#     numbers not judged: one test per PASS:/FAIL: line
 #
 # Logs: build/check/ (ignored by git).  Environment: KDIR overrides the
 # stock headers directory.
@@ -226,8 +229,9 @@ fi
 step_done
 
 # --- iv. checkpatch on the shim -------------------------------------------------
-step "checkpatch.pl --strict (shim, nvme_demo, kunit)"
-checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c kunit/*.h)
+step "checkpatch.pl --strict (shim, nvme_demo, kunit, bench)"
+checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c kunit/*.h
+	bench/altdma_bench.c)
 # Per-file exceptions, each with its reason.  altdma_compat.h is the one
 # place an out-of-tree module must compare kernel versions; checkpatch's
 # LINUX_VERSION_CODE advice is for in-tree code, and CONSTANT_COMPARISON
@@ -283,10 +287,10 @@ step_done
 step "shellcheck (build scripts)"
 shell_scripts=()
 for f in scripts/*.sh tests/guard/run.sh tests/verdict/run.sh tests/dkms/run.sh \
-	tests/docs/run.sh .ci/run; do
+	tests/docs/run.sh bench/run.sh .ci/run; do
 	[ -f "$f" ] && shell_scripts+=("$f")
 done
-guest_scripts=(scripts/guest/*.sh tools/altdmactl)
+guest_scripts=(scripts/guest/*.sh bench/guest-bench.sh tools/altdmactl)
 if command -v shellcheck >/dev/null 2>&1; then
 	for f in "${shell_scripts[@]}"; do
 		log=$logdir/shellcheck-$(basename "$f").log
@@ -333,5 +337,17 @@ step "harness self-test on Linux $selftest_kernel (a leaked mapping must fail th
 run_verdicts "selftest" "$logdir/selftest.log" "" \
 	scripts/guest-test.sh "$selftest_kernel" --selftest
 step_done
+
+# --- viii. the benchmark's quick mode ----------------------------------------------
+bench_kernel=${ALTDMA_KERNELS:-6.1}
+bench_kernel=${bench_kernel%% *}
+if [ "$bench_kernel" = stock ]; then
+	skip "bench quick mode (needs a test kernel; ALTDMA_KERNELS starts with stock)"
+else
+	step "make bench, quick mode, on Linux $bench_kernel (one short run per case, numbers not judged)"
+	ALTDMA_BENCH_KERNEL=$bench_kernel ALTDMA_BENCH_ACCEL=tcg run_verdicts "bench" \
+		"$logdir/bench-quick.log" "" bench/run.sh --quick
+	step_done
+fi
 
 finish

@@ -20,7 +20,8 @@
 # scripts/checkpatch.pl, which scripts/check.sh extracts once into a cache.
 # The in-kernel tests need what a kernel build needs (flex, bison, libssl-dev,
 # cpio), QEMU, busybox-static for the guest, rsync and file; the DKMS and
-# package tests need dkms, debhelper and dh-dkms.
+# package tests need dkms, debhelper and dh-dkms; the benchmark (and its
+# quick mode in make check) needs fio, valgrind and a static libc (libc6-dev).
 #
 # Apt sources are used as configured; this script never edits them.  When
 # everything is present it does not touch apt at all.
@@ -29,7 +30,7 @@ set -euo pipefail
 packages=(build-essential g++ make libgtest-dev sparse kmod libelf-dev bc
 	python3 shellcheck xz-utils linux-source-6.1 linux-headers-amd64
 	flex bison libssl-dev cpio rsync file qemu-system-x86 busybox-static dkms
-	debhelper dh-dkms)
+	debhelper dh-dkms fio valgrind libc6-dev)
 
 export DEBIAN_FRONTEND=noninteractive
 

@@ -90,6 +90,12 @@ altdma_prepare_kernel() {
 		ALTDMA_IMAGE=$image/vmlinuz
 		ALTDMA_KMODULES=$image/modules
 		ALTDMA_KLABEL=stock-$release
+	elif [ "${version#bench-}" != "$version" ]; then
+		kdir=$("$ALTDMA_ROOT/scripts/build-test-kernel.sh" "${version#bench-}" --bench) ||
+			return 1
+		ALTDMA_IMAGE=$kdir/arch/x86/boot/bzImage
+		ALTDMA_KMODULES=$kdir
+		ALTDMA_KLABEL=linux-$version
 	else
 		kdir=$("$ALTDMA_ROOT/scripts/build-test-kernel.sh" "$version") || return 1
 		ALTDMA_IMAGE=$kdir/arch/x86/boot/bzImage

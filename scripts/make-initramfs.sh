@@ -6,6 +6,9 @@
 #   scripts/make-initramfs.sh OUT.cpio GUEST_SCRIPT [FILE...]
 #
 # Each FILE (modules, test data) is copied to /lib/altdma/ in the image.
+# ALTDMA_INITRAMFS_PROGRAMS="PATH..." adds dynamically linked programs
+# (the benchmark's fio) to /lib/altdma/, with the shared libraries ldd
+# lists for them at their own paths.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -33,5 +36,12 @@ done
 install -m 0755 "$guest" "$root/init"
 for file in "$@"; do
 	cp "$file" "$root/lib/altdma/"
+done
+for program in ${ALTDMA_INITRAMFS_PROGRAMS:-}; do
+	cp "$program" "$root/lib/altdma/"
+	ldd "$program" | grep -o '/[^ ]*' | while IFS= read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
 done
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$out"

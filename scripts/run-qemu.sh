@@ -8,17 +8,20 @@
 #   scripts/run-qemu.sh -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS]
 #                       [-d DISK_IMAGE] [-v VIRTIO_DISK_IMAGE] [-I]
 #                       [-a EXTRA_CMDLINE] [-q QMP_SOCKET]
+#                       [-E EDU_DEVICES] [-c CPUS] [-K]
 #
 # -d: an NVMe disk behind a PCIe root port (hot-pluggable); -v: a
 # virtio-blk-pci disk that uses the DMA API (iommu_platform=on); -I: QEMU's
-# emulated Intel IOMMU (the guest enables it with intel_iommu=on).
+# emulated Intel IOMMU (the guest enables it with intel_iommu=on). -E: how
+# many edu devices (default 1); -c: vCPUs (default 2); -K: KVM instead of
+# TCG when /dev/kvm can be opened (the benchmark; tests stay on TCG).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mem=6G timeout=600 disk="" vdisk="" iommu=0 append="" qmp=""
+mem=6G timeout=600 disk="" vdisk="" iommu=0 append="" qmp="" edus=1 cpus=2 kvm=0
 kernel="" initrd="" log=""
-while getopts "k:i:l:m:t:d:v:Ia:q:" opt; do
+while getopts "k:i:l:m:t:d:v:Ia:q:E:c:K" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -30,6 +33,9 @@ while getopts "k:i:l:m:t:d:v:Ia:q:" opt; do
 	I) iommu=1 ;;
 	a) append=$OPTARG ;;
 	q) qmp=$OPTARG ;;
+	E) edus=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	K) kvm=1 ;;
 	*) altdma_die "bad option" ;;
 	esac
 done
@@ -37,14 +43,20 @@ if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-v VDISK] [-I] [-a CMDLINE] [-q QMP]"
 fi
 
-args=(-M q35 -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nic none
+accel=(-cpu max)
+if [ "$kvm" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	accel=(-accel kvm -cpu host)
+fi
+args=(-M q35 "${accel[@]}" -smp "$cpus" -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append"
 	-serial "file:$log" -monitor none)
 # The IOMMU must come before the devices it translates. Interrupt
 # remapping would need a split irqchip; DMA remapping is what is tested.
 [ "$iommu" = 0 ] || args+=(-device "intel-iommu,intremap=off")
-args+=(-device edu)
+for _ in $(seq "$edus"); do
+	args+=(-device edu)
+done
 # A PCIe root port lets QMP device_del hot-unplug the disk. QEMU 7.2's q35
 # handles that through ACPI by default; native PCIe hotplug (pciehp) needs
 # no ACPI hotplug driver in the guest. The disk is a -blockdev, not a
