@@ -72,6 +72,27 @@ void altdma_core_get_stats(struct altdma_core_device *core,
 	core->device.read_stats(stats);
 }
 
+enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core)
+{
+	return core->device.direct_policy() ? ALTDMA_TABLE_DIRECT_FAST :
+					      ALTDMA_TABLE_GENERIC;
+}
+
+altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,
+				    altdma_phys_t phys, altdma_usize size,
+				    altdma_u64 dma_mask, altdma_u64 bus_limit)
+{
+	return core->device.direct_policy()->map_fast(phys, size, dma_mask,
+						      bus_limit);
+}
+
+int altdma_core_map_sg_error(struct altdma_core_device *core,
+			     altdma_usize size)
+{
+	return to_errno(policy_of(core).retry_may_succeed(size) ?
+				Status::kNoMemory : Status::kIo);
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)

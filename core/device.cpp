@@ -25,8 +25,9 @@ Status Device::init(const struct altdma_core_config &config)
 		return status;
 
 	if (checked.value().policy == ALTDMA_POLICY_DIRECT) {
-		policy_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
+		direct_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
 						      ranges_);
+		policy_ = direct_;
 		return policy_ ? Status::kOk : Status::kNoMemory;
 	}
 	auto *bounce = create_object<BouncePolicy>(ALTDMA_GFP_KERNEL, plat_,

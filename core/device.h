@@ -9,6 +9,7 @@
 #include <altdma/platform.h>
 
 #include "bounce_stats.h"
+#include "direct_policy.h"
 #include "dma_range_map.h"
 #include "mapping_policy.h"
 #include "status.h"
@@ -30,6 +31,8 @@ public:
 	Status init(const struct altdma_core_config &config);
 
 	MappingPolicy &policy() { return *policy_; }
+	// The direct policy for the fast table, or nullptr under any other.
+	DirectPolicy *direct_policy() { return direct_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -61,6 +64,7 @@ private:
 	struct altdma_plat_device *plat_;
 	DmaRangeMap ranges_;
 	MappingPolicy *policy_ = nullptr;
+	DirectPolicy *direct_ = nullptr;	// policy_, when it is direct
 	Counter maps_;
 	Counter map_failures_;
 	Counter coherent_allocs_;

@@ -162,4 +162,15 @@ altdma_usize DirectPolicy::max_mapping_size()
 	return kSizeMax;
 }
 
+// An unreachable buffer stays unreachable: no retry helps.
+bool DirectPolicy::retry_may_succeed(altdma_usize)
+{
+	return false;
+}
+
+// Device counts what every policy counts; the direct policy adds nothing.
+void DirectPolicy::read_stats(struct altdma_core_stats *)
+{
+}
+
 } // namespace altdma

@@ -39,6 +39,23 @@ public:
 	altdma_dma_t map_phys(altdma_phys_t phys, altdma_usize size,
 			      enum altdma_dir dir,
 			      unsigned long attrs) override;
+
+	// The fast table's map: the caller passes the two limits a direct map
+	// needs (the device's streaming mask and bus limit) instead of the
+	// policy reading all six through the platform. Only a failure takes
+	// the out-of-line path, for its message.
+	altdma_dma_t map_fast(altdma_phys_t phys, altdma_usize size,
+			      altdma_u64 dma_mask, altdma_u64 bus_limit)
+	{
+		altdma_dma_t dma = ranges_.phys_to_dma(phys);
+		altdma_u64 limit = min_u64(min_not_zero(dma_mask, bus_limit),
+					   cap_);
+
+		if (__builtin_expect(dma_mask != 0 &&
+				     dma_range_reachable(dma, size, limit), 1))
+			return dma;
+		return checked_mapping("map", phys, dma, size);
+	}
 	void unmap_phys(altdma_dma_t dma, altdma_usize size,
 			enum altdma_dir dir, unsigned long attrs) override;
 	altdma_dma_t map_resource(altdma_phys_t phys, altdma_usize size,
@@ -57,6 +74,11 @@ public:
 	bool dma_supported(altdma_u64 mask) override;
 	altdma_u64 required_mask() override;
 	altdma_usize max_mapping_size() override;
+	// Out of line, not MappingPolicy's inline defaults: this header is now
+	// in several objects, and a module link discards the COMDAT copies
+	// that objtool's .return_sites still point into.
+	bool retry_may_succeed(altdma_usize size) override;
+	void read_stats(struct altdma_core_stats *stats) override;
 	// Direct mappings live in no pool of altdma's.
 	altdma_u64 list_live(struct altdma_core_live_mapping *,
 			     altdma_u64) override;

@@ -58,10 +58,8 @@ Status DmaRangeMap::init(struct altdma_plat_device *dev, altdma_u32 gfp)
 	return Status::kOk;
 }
 
-altdma_dma_t DmaRangeMap::phys_to_dma(altdma_phys_t phys) const
+altdma_dma_t DmaRangeMap::phys_to_dma_ranged(altdma_phys_t phys) const
 {
-	if (count_ == 0)
-		return phys;
 	for (altdma_u32 i = 0; i < count_; i++) {
 		const struct altdma_range &r = ranges_[i];
 

@@ -169,6 +169,43 @@ static void altdma_test_map_sgtable(struct kunit *test)
 	expect_counted(test, &before, 4, 0, 0);
 }
 
+/*
+ * The direct policy installs its fast table: with nothing to undo or
+ * synchronise, unmap (where the kernel checks for NULL) and sync are left
+ * to the kernel, which then reports that the device needs no syncs; maps
+ * are still counted, per CPU, one per sg entry.
+ */
+static void altdma_test_direct_fast_table(struct kunit *test)
+{
+	struct altdma_stats before = test_stats(test);
+	struct device *dev = test_dev(test);
+	const struct dma_map_ops *ops = get_dma_ops(dev);
+	void *buf = kmalloc(512, GFP_KERNEL);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_NULL(test, ops->sync_single_for_cpu);
+	KUNIT_EXPECT_NULL(test, ops->sync_single_for_device);
+	KUNIT_EXPECT_NULL(test, ops->sync_sg_for_cpu);
+	KUNIT_EXPECT_NULL(test, ops->sync_sg_for_device);
+#if ALTDMA_OPS_UNMAP_OPTIONAL
+	KUNIT_EXPECT_NULL(test, ops->unmap_sg);
+#if ALTDMA_OPS_MAP_PHYS
+	KUNIT_EXPECT_NULL(test, ops->unmap_phys);
+#else
+	KUNIT_EXPECT_NULL(test, ops->unmap_page);
+#endif
+#endif
+	dma = dma_map_single(dev, buf, 512, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(buf));
+	KUNIT_EXPECT_FALSE(test, dma_need_sync(dev, dma));
+	dma_sync_single_for_cpu(dev, dma, 512, DMA_BIDIRECTIONAL);
+	dma_unmap_single(dev, dma, 512, DMA_BIDIRECTIONAL);
+	kfree(buf);
+	expect_counted(test, &before, 1, 0, 0);
+}
+
 /* An address in the q35 MMIO hole, never RAM (dma_map_resource insists). */
 #define TEST_MMIO_PHYS 0xfed00000ULL
 
@@ -489,6 +526,7 @@ static struct kunit_case altdma_direct_cases[] = {
 	KUNIT_CASE(altdma_test_map_single_is_phys),
 	KUNIT_CASE(altdma_test_map_page_crossing),
 	KUNIT_CASE(altdma_test_map_sgtable),
+	KUNIT_CASE(altdma_test_direct_fast_table),
 	KUNIT_CASE(altdma_test_map_resource_identity),
 	KUNIT_CASE(altdma_test_syncs_keep_data),
 	KUNIT_CASE(altdma_test_unreachable_map_fails),

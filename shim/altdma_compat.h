@@ -63,6 +63,18 @@
 #endif
 
 /*
+ * Whether the kernel checks ->unmap_page/->unmap_phys and ->unmap_sg for
+ * NULL before calling them. 6.12's direct calls into dma-iommu made the
+ * calls unconditional; 7.x checks ->unmap_phys again. (The sync ops are
+ * checked in every version.)
+ */
+#if ALTDMA_KERNEL_SINCE(6, 12) && !ALTDMA_OPS_MAP_PHYS
+#define ALTDMA_OPS_UNMAP_OPTIONAL 0
+#else
+#define ALTDMA_OPS_UNMAP_OPTIONAL 1
+#endif
+
+/*
  * Since 6.11 dma_set_mask() caches whether syncs may be skipped, from the
  * ops present at that moment; recompute it whenever the ops change.
  */

@@ -21,7 +21,7 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	struct altdma_core_stats stats;
 	int dir;
 
-	altdma_core_get_stats(att->core, &stats);
+	altdma_read_stats(att, &stats);
 	seq_printf(seq, "policy: %s\n", altdma_policy_name(att->config.policy));
 	seq_printf(seq, "flags: %#x\n", att->config.flags);
 	seq_printf(seq, "emulated_mask_bits: %u\n", att->config.emulated_mask_bits);

@@ -26,6 +26,7 @@
  * @dev: the device (a reference is held while attached)
  * @saved_ops: dev->dma_ops before attach, restored at detach
  * @core: the C++ core's state for this device
+ * @fast: the fast table's counters (zero under the generic table)
  * @ratelimit: rate limit of this device's rate-limited messages
  * @config: the configuration it was attached with
  * @debugfs: its directory under /sys/kernel/debug/altdma
@@ -34,11 +35,22 @@
  *
  * The platform ABI's struct altdma_plat_device is this structure.
  */
+/**
+ * struct altdma_fast_counters - what the fast table counts, per CPU
+ * @maps: streaming mappings made (each sg entry counts)
+ * @map_failures: streaming mappings refused
+ */
+struct altdma_fast_counters {
+	u64 maps;
+	u64 map_failures;
+};
+
 struct altdma_attachment {
 	const struct dma_map_ops ops;
 	struct device *dev;
 	const struct dma_map_ops *saved_ops;
 	struct altdma_core_device *core;
+	struct altdma_fast_counters __percpu *fast;
 	struct ratelimit_state ratelimit;
 	struct altdma_config config;
 	struct dentry *debugfs;
@@ -60,6 +72,9 @@ int altdma_rules_init(void);
 void altdma_rules_exit(void);
 
 extern const struct dma_map_ops altdma_ops_template;
+void altdma_ops_make_direct_fast(struct dma_map_ops *ops);
+void altdma_read_stats(struct altdma_attachment *att,
+		       struct altdma_core_stats *stats);
 
 const char *altdma_policy_name(u32 policy);
 const char *altdma_dir_name(u32 dir);

@@ -16,6 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -125,17 +126,25 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 	att = kzalloc(sizeof(*att), GFP_KERNEL);
 	if (!att)
 		return ERR_PTR(-ENOMEM);
-	/* Not yet visible to anyone: the only write to the const ops. */
-	memcpy((void *)&att->ops, &altdma_ops_template, sizeof(att->ops));
+	att->fast = alloc_percpu(struct altdma_fast_counters);
+	if (!att->fast) {
+		kfree(att);
+		return ERR_PTR(-ENOMEM);
+	}
 	att->dev = dev;
 	ratelimit_state_init(&att->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	att->config = *cfg;
 	ret = altdma_core_create(altdma_to_plat(att), &core_config, &att->core);
 	if (ret) {
+		free_percpu(att->fast);
 		kfree(att);
 		return ERR_PTR(ret);
 	}
+	/* Not yet visible to anyone: the only writes to the const ops. */
+	memcpy((void *)&att->ops, &altdma_ops_template, sizeof(att->ops));
+	if (altdma_core_table_kind(att->core) == ALTDMA_TABLE_DIRECT_FAST)
+		altdma_ops_make_direct_fast((struct dma_map_ops *)&att->ops);
 	return att;
 }
 
@@ -143,7 +152,30 @@ static void altdma_destroy(struct altdma_attachment *att)
 {
 	altdma_debugfs_remove(att);
 	altdma_core_destroy(att->core);
+	free_percpu(att->fast);
 	kfree(att);
+}
+
+/**
+ * altdma_read_stats() - everything counted for an attachment
+ * @att: the attachment
+ * @stats: filled with the core's counters plus the fast table's
+ *
+ * Context: any; the per-CPU sums are not a snapshot across CPUs.
+ */
+void altdma_read_stats(struct altdma_attachment *att,
+		       struct altdma_core_stats *stats)
+{
+	int cpu;
+
+	altdma_core_get_stats(att->core, stats);
+	for_each_possible_cpu(cpu) {
+		const struct altdma_fast_counters *fast =
+			per_cpu_ptr(att->fast, cpu);
+
+		stats->maps += READ_ONCE(fast->maps);
+		stats->map_failures += READ_ONCE(fast->map_failures);
+	}
 }
 
 /*
@@ -155,7 +187,7 @@ static int altdma_check_idle(struct altdma_attachment *att)
 {
 	struct altdma_core_stats stats;
 
-	altdma_core_get_stats(att->core, &stats);
+	altdma_read_stats(att, &stats);
 	if (!stats.outstanding_bounces && !stats.pool_coherent_outstanding)
 		return 0;
 	dev_err(att->dev,
@@ -410,7 +442,7 @@ int altdma_get_stats(struct device *dev, struct altdma_stats *stats)
 	mutex_lock(&altdma_attach_lock);
 	att = dev ? altdma_find(dev) : NULL;
 	if (att)
-		altdma_core_get_stats(att->core, &core_stats);
+		altdma_read_stats(att, &core_stats);
 	else
 		ret = -EINVAL;
 	mutex_unlock(&altdma_attach_lock);
@@ -445,7 +477,7 @@ static void altdma_print_outstanding(struct altdma_attachment *att,
 	struct altdma_core_stats stats;
 	u64 coherent, i;
 
-	altdma_core_get_stats(att->core, &stats);
+	altdma_read_stats(att, &stats);
 	coherent = stats.coherent_allocs - stats.coherent_frees;
 	if (!stats.outstanding_bounces && !stats.pool_coherent_outstanding &&
 	    !coherent) {

@@ -108,6 +108,40 @@ altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
 				 struct altdma_core_live_mapping *out,
 				 altdma_u64 max);
 
+/*
+ * The kind of callback table the shim installs for the device, decided at
+ * attach: the direct policy's fast table, whose hot entries call the
+ * altdma_core_direct_*() functions below and leave unmap and sync to the
+ * kernel (there is nothing to undo or synchronise), or the generic table,
+ * every entry through the policy (the bounce policy). Fixed for the
+ * attachment's life: a table swapped on a live device would see unmaps of
+ * maps it never saw.
+ */
+enum altdma_table_kind {
+	ALTDMA_TABLE_DIRECT_FAST = 0,
+	ALTDMA_TABLE_GENERIC = 1,
+};
+
+enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core);
+
+/*
+ * The direct fast table's streaming map of RAM: @dma_mask and @bus_limit
+ * are the device's (0 for none) as the kernel holds them now. Returns the
+ * DMA address or ALTDMA_MAPPING_ERROR (with a rate-limited message). Not
+ * counted here: the shim counts fast-table maps per CPU. Only for a device
+ * whose table kind is ALTDMA_TABLE_DIRECT_FAST.
+ */
+altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,
+				    altdma_phys_t phys, altdma_usize size,
+				    altdma_u64 dma_mask, altdma_u64 bus_limit);
+
+/*
+ * The errno a map_sg returns after the mapping of an entry of @size bytes
+ * failed (see altdma_core_map_sg), for a table that maps lists itself.
+ */
+int altdma_core_map_sg_error(struct altdma_core_device *core,
+			     altdma_usize size);
+
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
