@@ -106,6 +106,12 @@ private:
 		       altdma_u64 limit, BounceArea *area);
 	void report_failure(altdma_u64 size, BounceFailure why);
 	void report_unreachable(altdma_u64 size, altdma_u64 limit);
+	// Offsets into a mapping's run of its two red zones, and their sizes.
+	struct GuardRanges {
+		altdma_u64 before_start, before;
+		altdma_u64 after_start, after;
+	};
+	GuardRanges guard_ranges(const BounceMapping &m) const;
 	void fill_guards(const BounceMapping &m);
 	void check_guards(const char *when, const BounceMapping &m,
 			  altdma_dma_t dma);
