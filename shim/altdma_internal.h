@@ -72,7 +72,7 @@ int altdma_rules_init(void);
 void altdma_rules_exit(void);
 
 extern const struct dma_map_ops altdma_ops_template;
-void altdma_ops_make_direct_fast(struct dma_map_ops *ops);
+extern const struct dma_map_ops altdma_ops_direct_fast;
 void altdma_read_stats(struct altdma_attachment *att,
 		       struct altdma_core_stats *stats);
 

@@ -141,10 +141,11 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 		kfree(att);
 		return ERR_PTR(ret);
 	}
-	/* Not yet visible to anyone: the only writes to the const ops. */
-	memcpy((void *)&att->ops, &altdma_ops_template, sizeof(att->ops));
-	if (altdma_core_table_kind(att->core) == ALTDMA_TABLE_DIRECT_FAST)
-		altdma_ops_make_direct_fast((struct dma_map_ops *)&att->ops);
+	/* Not yet visible to anyone: the only write to the const ops. */
+	memcpy((void *)&att->ops,
+	       altdma_core_table_kind(att->core) == ALTDMA_TABLE_DIRECT_FAST ?
+	       &altdma_ops_direct_fast : &altdma_ops_template,
+	       sizeof(att->ops));
 	return att;
 }
 

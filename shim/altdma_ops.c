@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * altdma's dma_map_ops: each callback translates kernel types and calls the
- * C++ core for the device's attachment. No policy lives here.
+ * C++ core for the device's attachment. No policy lives here. Two tables:
+ * the generic one (every entry through the core's policy) and the direct
+ * policy's fast one; the core chooses at attach.
  */
 #include <linux/build_bug.h>
 #include <linux/dma-map-ops.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 
 #include "altdma_compat.h"
@@ -267,6 +270,137 @@ const struct dma_map_ops altdma_ops_template = {
 	.sync_single_for_device	= altdma_sync_single_for_device,
 	.sync_sg_for_cpu	= altdma_sync_sg_for_cpu,
 	.sync_sg_for_device	= altdma_sync_sg_for_device,
+	.dma_supported		= altdma_dma_supported,
+	.get_required_mask	= altdma_get_required_mask,
+	.max_mapping_size	= altdma_max_mapping_size,
+};
+
+/*
+ * The direct policy's fast entries. For a cache-coherent device, dma-direct's
+ * work is one translation and one reachability check: map_page (map_phys)
+ * and map_sg call straight into the core's direct policy with the two limits
+ * it needs and count per CPU; unmap and sync are left to the kernel (NULL)
+ * where it allows that, since there is nothing to undo or synchronise, and
+ * 6.11+ then also sets dma_skip_sync for the device.
+ */
+static u64 altdma_fast_dma_mask(struct device *dev)
+{
+	return dev->dma_mask ? *dev->dma_mask : 0;
+}
+
+static dma_addr_t altdma_fast_map(struct altdma_attachment *att,
+				  struct device *dev, phys_addr_t phys,
+				  size_t size)
+{
+	dma_addr_t dma;
+
+	dma = altdma_core_direct_map(att->core, phys, size,
+				     altdma_fast_dma_mask(dev),
+				     dev->bus_dma_limit);
+	if (unlikely(dma == DMA_MAPPING_ERROR))
+		this_cpu_inc(att->fast->map_failures);
+	else
+		this_cpu_inc(att->fast->maps);
+	return dma;
+}
+
+#if ALTDMA_OPS_MAP_PHYS
+static dma_addr_t altdma_fast_map_phys(struct device *dev, phys_addr_t phys,
+				       size_t size,
+				       enum dma_data_direction dir,
+				       unsigned long attrs)
+{
+	struct altdma_attachment *att = altdma_attachment_of(dev);
+
+	if (unlikely(attrs & DMA_ATTR_MMIO))
+		return altdma_core_map_resource(att->core, phys, size,
+						altdma_dir(dir), attrs);
+	return altdma_fast_map(att, dev, phys, size);
+}
+#else
+static dma_addr_t altdma_fast_map_page(struct device *dev, struct page *page,
+				       unsigned long offset, size_t size,
+				       enum dma_data_direction dir,
+				       unsigned long attrs)
+{
+	return altdma_fast_map(altdma_attachment_of(dev), dev,
+			       page_to_phys(page) + offset, size);
+}
+#endif
+
+static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
+			      int nents, enum dma_data_direction dir,
+			      unsigned long attrs)
+{
+	struct altdma_attachment *att = altdma_attachment_of(dev);
+	u64 mask = altdma_fast_dma_mask(dev), bus_limit = dev->bus_dma_limit;
+	struct scatterlist *sg = sgl;
+	dma_addr_t dma;
+	int i;
+
+	if (unlikely(nents <= 0 || !sgl))
+		return -EINVAL;
+	for (i = 0; i < nents; i++, sg = sg_next(sg)) {
+		if (unlikely(!sg)) {
+			dev_err_ratelimited(dev, "altdma: scatterlist has %d entries, %d requested\n",
+					    i, nents);
+			this_cpu_add(att->fast->maps, i);
+			return -EINVAL;
+		}
+		dma = altdma_core_direct_map(att->core, sg_phys(sg),
+					     sg->length, mask, bus_limit);
+		if (unlikely(dma == DMA_MAPPING_ERROR)) {
+			this_cpu_add(att->fast->maps, i);
+			this_cpu_inc(att->fast->map_failures);
+			return altdma_core_map_sg_error(att->core, sg->length);
+		}
+		sg->dma_address = dma;
+		sg_dma_len(sg) = sg->length;
+	}
+	this_cpu_add(att->fast->maps, nents);
+	return nents;
+}
+
+#if !ALTDMA_OPS_UNMAP_OPTIONAL
+/* The kernel calls these unconditionally: nothing to do. */
+static void altdma_fast_unmap_page(struct device *dev, dma_addr_t addr,
+				   size_t size, enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+}
+
+static void altdma_fast_unmap_sg(struct device *dev, struct scatterlist *sgl,
+				 int nents, enum dma_data_direction dir,
+				 unsigned long attrs)
+{
+}
+#endif
+
+/*
+ * The direct policy's fast table: the map entries above, unmap and sync
+ * left to the kernel where it checks for NULL, everything else generic.
+ */
+const struct dma_map_ops altdma_ops_direct_fast = {
+	.alloc			= altdma_alloc,
+	.free			= altdma_free,
+	.ALTDMA_OPS_ALLOC_PAGES	= altdma_alloc_pages,
+	.free_pages		= altdma_free_pages,
+	.mmap			= altdma_mmap,
+	.get_sgtable		= altdma_get_sgtable,
+#if ALTDMA_OPS_MAP_PHYS
+	.map_phys		= altdma_fast_map_phys,
+#else
+	.map_page		= altdma_fast_map_page,
+#if !ALTDMA_OPS_UNMAP_OPTIONAL
+	.unmap_page		= altdma_fast_unmap_page,
+#endif
+	.map_resource		= altdma_map_resource,
+	.unmap_resource		= altdma_unmap_resource,
+#endif
+	.map_sg			= altdma_fast_map_sg,
+#if !ALTDMA_OPS_UNMAP_OPTIONAL
+	.unmap_sg		= altdma_fast_unmap_sg,
+#endif
 	.dma_supported		= altdma_dma_supported,
 	.get_required_mask	= altdma_get_required_mask,
 	.max_mapping_size	= altdma_max_mapping_size,
