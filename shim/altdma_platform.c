@@ -3,11 +3,14 @@
  * The kernel side of the altdma platform ABI (core/include/altdma/platform.h):
  * how the C++ core allocates, translates, logs and locks inside the kernel.
  */
+#include <linux/cache.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
@@ -201,10 +204,17 @@ int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *plat)
 	return __ratelimit(&altdma_from_plat(plat)->ratelimit);
 }
 
-/* All core locks share one lockdep class: they never nest. */
+/*
+ * All core locks share one lockdep class: they never nest. Each lock gets
+ * whole cache lines (kmalloc aligns power-of-two sizes to their size): the
+ * bounce pool's per-CPU area locks must not share a line, or every CPU's
+ * lock operation would bounce it between the CPUs.
+ */
 struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
 {
-	spinlock_t *lock = kmalloc(sizeof(*lock), altdma_gfp(gfp));
+	size_t size = roundup_pow_of_two(max_t(size_t, sizeof(spinlock_t),
+					       SMP_CACHE_BYTES));
+	spinlock_t *lock = kmalloc(size, altdma_gfp(gfp));
 
 	if (lock)
 		spin_lock_init(lock);
