@@ -126,8 +126,10 @@ else
 	echo "FAIL: $label: host instructions per operation under callgrind (log: $work/host.err)"
 	status=1
 fi
+quick_flag=()
+[ "$quick" = 0 ] || quick_flag=(--quick)
 if python3 "$ALTDMA_ROOT/bench/report.py" --out "$out" --host "$work/host.txt" \
-	"${logs[@]}" > "$work/report.log" 2>&1; then
+	"${quick_flag[@]}" "${logs[@]}" > "$work/report.log" 2>&1; then
 	echo "PASS: $label: results.json, results.md and plot.svg in $out"
 else
 	echo "FAIL: $label: bench/report.py (log: $work/report.log)"
