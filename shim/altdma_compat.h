@@ -63,15 +63,15 @@
 #endif
 
 /*
- * Whether the kernel checks ->unmap_page/->unmap_phys and ->unmap_sg for
- * NULL before calling them. 6.12's direct calls into dma-iommu made the
- * calls unconditional; 7.x checks ->unmap_phys again. (The sync ops are
- * checked in every version.)
+ * Whether the kernel checks ->unmap_page (->unmap_phys) for NULL before
+ * calling it: 6.12's direct calls into dma-iommu call ->unmap_page
+ * unconditionally; 6.1 and 7.x check. ->unmap_sg and the sync ops are
+ * checked in every version.
  */
 #if ALTDMA_KERNEL_SINCE(6, 12) && !ALTDMA_OPS_MAP_PHYS
-#define ALTDMA_OPS_UNMAP_OPTIONAL 0
+#define ALTDMA_OPS_UNMAP_PAGE_OPTIONAL 0
 #else
-#define ALTDMA_OPS_UNMAP_OPTIONAL 1
+#define ALTDMA_OPS_UNMAP_PAGE_OPTIONAL 1
 #endif
 
 /*

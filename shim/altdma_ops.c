@@ -280,8 +280,10 @@ const struct dma_map_ops altdma_ops_template = {
  * work is one translation and one reachability check: map_page (map_phys)
  * and map_sg call straight into the core's direct policy with the two limits
  * it needs and count per CPU; unmap and sync are left to the kernel (NULL)
- * where it allows that, since there is nothing to undo or synchronise, and
- * 6.11+ then also sets dma_skip_sync for the device.
+ * where it allows that, since there is nothing to undo or synchronise. On
+ * 6.11+ the kernel then also skips the device's syncs (dma_skip_sync) once
+ * its mask is set with these ops in place, as a driver's probe does, unless
+ * DMA-API debugging is built in.
  */
 static u64 altdma_fast_dma_mask(struct device *dev)
 {
@@ -342,8 +344,9 @@ static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
 		return -EINVAL;
 	for (i = 0; i < nents; i++, sg = sg_next(sg)) {
 		if (unlikely(!sg)) {
-			dev_err_ratelimited(dev, "altdma: scatterlist has %d entries, %d requested\n",
-					    i, nents);
+			if (__ratelimit(&att->ratelimit))
+				dev_err(dev, "altdma: scatterlist has %d entries, %d requested\n",
+					i, nents);
 			this_cpu_add(att->fast->maps, i);
 			return -EINVAL;
 		}
@@ -361,17 +364,11 @@ static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
 	return nents;
 }
 
-#if !ALTDMA_OPS_UNMAP_OPTIONAL
-/* The kernel calls these unconditionally: nothing to do. */
+#if !ALTDMA_OPS_UNMAP_PAGE_OPTIONAL
+/* The kernel calls it unconditionally: nothing to do. */
 static void altdma_fast_unmap_page(struct device *dev, dma_addr_t addr,
 				   size_t size, enum dma_data_direction dir,
 				   unsigned long attrs)
-{
-}
-
-static void altdma_fast_unmap_sg(struct device *dev, struct scatterlist *sgl,
-				 int nents, enum dma_data_direction dir,
-				 unsigned long attrs)
 {
 }
 #endif
@@ -391,16 +388,13 @@ const struct dma_map_ops altdma_ops_direct_fast = {
 	.map_phys		= altdma_fast_map_phys,
 #else
 	.map_page		= altdma_fast_map_page,
-#if !ALTDMA_OPS_UNMAP_OPTIONAL
+#if !ALTDMA_OPS_UNMAP_PAGE_OPTIONAL
 	.unmap_page		= altdma_fast_unmap_page,
 #endif
 	.map_resource		= altdma_map_resource,
 	.unmap_resource		= altdma_unmap_resource,
 #endif
 	.map_sg			= altdma_fast_map_sg,
-#if !ALTDMA_OPS_UNMAP_OPTIONAL
-	.unmap_sg		= altdma_fast_unmap_sg,
-#endif
 	.dma_supported		= altdma_dma_supported,
 	.get_required_mask	= altdma_get_required_mask,
 	.max_mapping_size	= altdma_max_mapping_size,
