@@ -14,9 +14,13 @@
  * and one the second (32 unmaps): a clock read under TCG costs more than a
  * dma-direct map, and the kernel's dma_map_benchmark, which reads it around
  * every operation and floors each sample to 100 ns, cannot tell dma-direct
- * from anything a little slower. Percentiles are over the batches of all
- * threads; each thread is bound to its own CPU (modulo the online CPUs).
+ * from anything a little slower. What one clock read adds to a timed half
+ * (the fastest of 32 back-to-back pairs, per thread) is subtracted, so that
+ * it does not pull every ratio towards 1. Percentiles (nearest rank) are over
+ * the batches of all threads; each thread is bound to its own CPU (modulo
+ * the online CPUs).
  */
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
@@ -37,6 +41,8 @@
 #define BENCH_WARMUP_BATCHES 2
 #define BENCH_MAX_THREADS 64
 #define BENCH_MAX_BATCHES 100000
+/* Samples sorted in one go (threads x batches): sort() cannot reschedule. */
+#define BENCH_MAX_SAMPLES BIT(18)
 #define BENCH_SG_NENTS 16
 #define BENCH_RESULT_LEN 512
 
@@ -70,6 +76,7 @@ struct bench_run {
 	unsigned int threads, batches;
 	wait_queue_head_t start;
 	bool go;
+	bool abort;	/* a thread could not be started: run nothing */
 };
 
 struct bench_thread {
@@ -77,6 +84,7 @@ struct bench_thread {
 	struct completion ready, done;
 	int error;
 	unsigned int mapped;	/* sync case: buffers mapped at setup */
+	u64 clock_ns;		/* what a clock read adds to a timed half */
 	/* ns per batch half, BENCH_WARMUP_BATCHES excluded */
 	u32 *first_ns, *second_ns;
 	struct page *pages[BENCH_BATCH * BENCH_SG_NENTS];
@@ -279,6 +287,24 @@ static int bench_batch(struct bench_thread *t, u64 *first, u64 *second)
 	}
 }
 
+static u64 bench_clock_cost(void)
+{
+	u64 best = U64_MAX, t0, t1;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		t0 = ktime_get_ns();
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	return best;
+}
+
+static u32 bench_sample(u64 ns, u64 clock_ns)
+{
+	return min_t(u64, ns > clock_ns ? ns - clock_ns : 0, U32_MAX);
+}
+
 static int bench_thread_fn(void *data)
 {
 	struct bench_thread *t = data;
@@ -287,13 +313,18 @@ static int bench_thread_fn(void *data)
 	u64 first, second;
 
 	t->error = bench_alloc_buffers(t);
+	t->clock_ns = bench_clock_cost();
 	complete(&t->ready);
 	wait_event(run->start, READ_ONCE(run->go));
+	if (READ_ONCE(run->abort))
+		t->error = -ECANCELED;
 	for (b = 0; !t->error && b < run->batches + BENCH_WARMUP_BATCHES; b++) {
 		t->error = bench_batch(t, &first, &second);
 		if (b >= BENCH_WARMUP_BATCHES) {
-			t->first_ns[b - BENCH_WARMUP_BATCHES] = min_t(u64, first, U32_MAX);
-			t->second_ns[b - BENCH_WARMUP_BATCHES] = min_t(u64, second, U32_MAX);
+			t->first_ns[b - BENCH_WARMUP_BATCHES] =
+				bench_sample(first, t->clock_ns);
+			t->second_ns[b - BENCH_WARMUP_BATCHES] =
+				bench_sample(second, t->clock_ns);
 		}
 		cond_resched();
 	}
@@ -320,8 +351,8 @@ static int bench_format(char *buf, size_t len, const char *key,
 	sort(ns, n, sizeof(*ns), bench_cmp_u32, NULL);
 	/* Tenths of a nanosecond per operation. */
 	mean = div64_u64(sum * 10, (u64)n * BENCH_BATCH);
-	p50 = div_u64((u64)ns[n / 2] * 10, BENCH_BATCH);
-	p99 = div_u64((u64)ns[min(n - 1, n * 99 / 100)] * 10, BENCH_BATCH);
+	p50 = div_u64((u64)ns[DIV_ROUND_UP(n * 50, 100) - 1] * 10, BENCH_BATCH);
+	p99 = div_u64((u64)ns[DIV_ROUND_UP(n * 99, 100) - 1] * 10, BENCH_BATCH);
 	return scnprintf(buf, len,
 			 " %s=%s %s_mean=%llu.%llu %s_p50=%llu.%llu %s_p99=%llu.%llu",
 			 key, name, key, mean / 10, mean % 10, key, p50 / 10,
@@ -333,6 +364,7 @@ static void bench_report(struct bench_run *run, struct bench_thread **threads)
 	unsigned int n = run->threads * run->batches, i, j;
 	struct bench_dev *bd = run->bd;
 	u32 *first, *second, *pair;
+	u64 clock_ns = U64_MAX;
 	size_t len = 0;
 
 	first = kvmalloc_array(n, 3 * sizeof(u32), GFP_KERNEL);
@@ -343,17 +375,19 @@ static void bench_report(struct bench_run *run, struct bench_thread **threads)
 	second = first + n;
 	pair = second + n;
 	for (i = 0; i < run->threads; i++) {
+		clock_ns = min(clock_ns, threads[i]->clock_ns);
 		for (j = 0; j < run->batches; j++) {
 			first[i * run->batches + j] = threads[i]->first_ns[j];
 			second[i * run->batches + j] = threads[i]->second_ns[j];
-			pair[i * run->batches + j] = threads[i]->first_ns[j] +
-						     threads[i]->second_ns[j];
+			pair[i * run->batches + j] =
+				min_t(u64, (u64)threads[i]->first_ns[j] +
+					   threads[i]->second_ns[j], U32_MAX);
 		}
 	}
 	len += scnprintf(bd->result + len, sizeof(bd->result) - len,
-			 "case=%s threads=%u batches=%u batch=%u size=%zu",
+			 "case=%s threads=%u batches=%u batch=%u size=%zu clock_ns=%llu",
 			 run->bc->name, run->threads, run->batches,
-			 BENCH_BATCH, bench_size(run->bc));
+			 BENCH_BATCH, bench_size(run->bc), clock_ns);
 	len += bench_format(bd->result + len, sizeof(bd->result) - len,
 			    "first", run->bc->first, first, n);
 	len += bench_format(bd->result + len, sizeof(bd->result) - len,
@@ -413,6 +447,7 @@ static int bench_run(struct bench_run *run)
 					     "altdma_bench/%u");
 		if (IS_ERR(task)) {
 			ret = PTR_ERR(task);
+			WRITE_ONCE(run->abort, true);
 			break;
 		}
 		wake_up_process(task);
@@ -450,9 +485,10 @@ static ssize_t bench_run_write(struct file *file, const char __user *ubuf,
 	buf[count] = '\0';
 	if (sscanf(buf, "%31s %u %u", name, &run.threads, &run.batches) != 3 ||
 	    !run.threads || run.threads > BENCH_MAX_THREADS ||
-	    !run.batches || run.batches > BENCH_MAX_BATCHES) {
-		dev_err(bd->dev, "usage: echo 'CASE THREADS(1-%u) BATCHES(1-%u)' > run\n",
-			BENCH_MAX_THREADS, BENCH_MAX_BATCHES);
+	    !run.batches || run.batches > BENCH_MAX_BATCHES ||
+	    run.threads * run.batches > BENCH_MAX_SAMPLES) {
+		dev_err(bd->dev, "usage: echo 'CASE THREADS(1-%u) BATCHES(1-%u)' > run, THREADS x BATCHES at most %lu\n",
+			BENCH_MAX_THREADS, BENCH_MAX_BATCHES, BENCH_MAX_SAMPLES);
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(bench_cases); i++)

@@ -66,6 +66,7 @@ def parse(logs):
                 elif "pair_mean" in rest:
                     row = {k: rest[k] for k in ("boot", "peer", "case", "first", "second")}
                     row.update({k: int(rest[k]) for k in ("run", "threads", "batches", "size")})
+                    row["clock_ns"] = int(rest.get("clock_ns", 0))
                     for half in ("first", "second", "pair"):
                         for stat in ("mean", "p50", "p99"):
                             row[f"{half}_{stat}"] = float(rest[f"{half}_{stat}"])
@@ -121,8 +122,9 @@ def fio_summary(fio):
         entry = {"config": config, "job": job,
                  "iops": spread([r["iops"] for r in rows]),
                  "clat_mean_us": spread([r["clat_mean_us"] for r in rows])}
-        if base:
-            entry["iops_ratio"] = entry["iops"]["median"] / statistics.median(r["iops"] for r in base)
+        base_iops = statistics.median(r["iops"] for r in base) if base else 0
+        if base_iops:
+            entry["iops_ratio"] = entry["iops"]["median"] / base_iops
         out.append(entry)
     return out
 
@@ -131,7 +133,7 @@ def fmt(value, digits=2):
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def markdown(env, summary, ratio_rows, mb, fio, host, quick):
+def markdown(env, summary, ratio_rows, mb, fio, host, quick, micro):
     lines = ["# altdma benchmark", ""]
     if quick:
         lines += ["**Quick mode** (`make check`): one short run per case on a debug test kernel, so that the "
@@ -141,6 +143,10 @@ def markdown(env, summary, ratio_rows, mb, fio, host, quick):
                      f"{e.get('accel')}, clocksource {e.get('clocksource')}, "
                      f"{e.get('runs')} runs x {e.get('batches')} batches of 32 operations, "
                      f"threads {e.get('threads')}")
+    clocks = [r["clock_ns"] for r in micro if r["clock_ns"]]
+    if clocks:
+        lines.append(f"- one clock read costs about {statistics.median(clocks)} ns here (median over runs); "
+                     "it is subtracted from every timed half-batch")
     if any(e.get("accel") == "tcg" for e in env):
         lines.append("- **TCG**: every guest instruction is emulated; absolute figures are far "
                      "from hardware and the clock is HPET. Ratios are the result; under TCG the "
@@ -155,7 +161,7 @@ def markdown(env, summary, ratio_rows, mb, fio, host, quick):
                 lines.append(f"| {r['ratio']} | all | all | {pending} | | | | | |")
             continue
         goal = ""
-        if r["goal"] is not None and not quick:
+        if r["goal"] is not None and r["pair_mean"] is not None and not quick:
             goal = f"<= {r['goal']:.2f} {'met' if r['pair_mean'] <= r['goal'] else 'NOT met'}"
         lines.append(f"| {r['ratio']} | {r['case']} | {r['threads']} | **{fmt(r['pair_mean'])}** | "
                      f"{fmt(r['first_mean'])} | {fmt(r['second_mean'])} | {fmt(r['altdma_ns'], 1)} | "
@@ -273,7 +279,7 @@ def main():
     with open(f"{args.out}/results.json", "w") as f:
         json.dump(result, f, indent=1)
     with open(f"{args.out}/results.md", "w") as f:
-        f.write(markdown(env, summary, ratio_rows, mb, fio_rows, host, args.quick))
+        f.write(markdown(env, summary, ratio_rows, mb, fio_rows, host, args.quick, micro))
     with open(f"{args.out}/plot.svg", "w") as f:
         f.write(svg(summary))
     for p in problems:

@@ -25,6 +25,8 @@ set -euo pipefail
 
 quick=0
 [ "${1:-}" != --quick ] || quick=1
+command -v fio > /dev/null || altdma_die "fio is not installed (scripts/install-deps.sh)"
+command -v valgrind > /dev/null || altdma_die "valgrind is not installed (scripts/install-deps.sh)"
 version=${ALTDMA_BENCH_KERNEL:-6.1}
 case $version in
 6.1 | 6.12 | 7.2) ;;
@@ -82,7 +84,6 @@ else
 fi
 altdma_log "bench: $ALTDMA_KLABEL, $accel, $cpus vCPUs, $sizes"
 
-command -v fio > /dev/null || altdma_die "fio is not installed (scripts/install-deps.sh)"
 gcc -static -O2 -Wall -Wextra -Werror -o "$work/map_benchmark_ioctl" \
 	"$ALTDMA_ROOT/bench/map_benchmark_ioctl.c"
 altdma_kernel_drivers "$work/drivers"

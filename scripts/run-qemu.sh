@@ -40,7 +40,7 @@ while getopts "k:i:l:m:t:d:v:Ia:q:E:c:K" opt; do
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
-	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-v VDISK] [-I] [-a CMDLINE] [-q QMP]"
+	altdma_die "usage: $0 -k BZIMAGE -i INITRD -l LOG [-m MEM] [-t SECONDS] [-d DISK] [-v VDISK] [-I] [-a CMDLINE] [-q QMP] [-E EDUS] [-c CPUS] [-K]"
 fi
 
 accel=(-cpu max)
