@@ -9,7 +9,6 @@
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
-#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -204,26 +203,29 @@ int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *plat)
 	return __ratelimit(&altdma_from_plat(plat)->ratelimit);
 }
 
-/*
- * All core locks share one lockdep class: they never nest. Each lock gets
- * whole cache lines (kmalloc aligns power-of-two sizes to their size): the
- * bounce pool's per-CPU area locks must not share a line, or every CPU's
- * lock operation would bounce it between the CPUs.
- */
-struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
-{
-	size_t size = roundup_pow_of_two(max_t(size_t, sizeof(spinlock_t),
-					       SMP_CACHE_BYTES));
-	spinlock_t *lock = kmalloc(size, altdma_gfp(gfp));
+static_assert(sizeof(spinlock_t) <= sizeof(struct altdma_plat_lock),
+	      "spinlock_t outgrew ALTDMA_PLAT_LOCK_BYTES in core/include/altdma/platform.h");
+static_assert(__alignof__(spinlock_t) <= __alignof__(struct altdma_plat_lock));
+static_assert(ALTDMA_CACHE_LINE_BYTES >= SMP_CACHE_BYTES);
 
-	if (lock)
-		spin_lock_init(lock);
-	return (struct altdma_plat_lock *)lock;
+static spinlock_t *altdma_spinlock(struct altdma_plat_lock *lock)
+{
+	return (spinlock_t *)lock->storage;
 }
 
+/*
+ * The lock lives inside the core's structure (a bounce area keeps it on
+ * its own cache lines, next to the state it guards). All core locks share
+ * one lockdep class: they never nest.
+ */
+void altdma_plat_lock_init(struct altdma_plat_lock *lock)
+{
+	spin_lock_init(altdma_spinlock(lock));
+}
+
+/* Nothing to release: the storage belongs to the core. */
 void altdma_plat_lock_destroy(struct altdma_plat_lock *lock)
 {
-	kfree(lock);
 }
 
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
@@ -231,14 +233,14 @@ unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave((spinlock_t *)lock, flags);
+	spin_lock_irqsave(altdma_spinlock(lock), flags);
 	return flags;
 }
 
 void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags)
 	__releases(lock)
 {
-	spin_unlock_irqrestore((spinlock_t *)lock, flags);
+	spin_unlock_irqrestore(altdma_spinlock(lock), flags);
 }
 
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)

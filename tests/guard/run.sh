@@ -220,14 +220,15 @@ expect_reject() {
 log=$logdir/kbuild-lists-sources.log
 : >"$log"
 ok=0
-for f in "$root"/core/*.cpp "$root"/shim/*.c; do
+mapfile -t core_sources < <(find "$root/core" -name '*.cpp' | sort)
+for f in "${core_sources[@]}" "$root"/shim/*.c; do
 	[ -e "$f" ] || continue
 	rel=${f#"$root"/}
 	rel=${rel%.*}.o
 	grep -qwF -- "$rel" "$root/Kbuild" ||
 		{ echo "$rel is not listed in Kbuild" >>"$log"; ok=1; }
 done
-result "Kbuild lists every core/*.cpp and shim/*.c" "$ok" "$log"
+result "Kbuild lists every core/**/*.cpp and shim/*.c" "$ok" "$log"
 
 # --- (a) .init_array from a C++ global with a constructor -------------------
 m=$work/ctor
@@ -410,7 +411,7 @@ if [ "$built" -eq 1 ]; then
 	kcc_include=$("$kcc" -print-file-name=include)
 	while IFS= read -r -d '' f; do
 		cxx_objs+=("${f%.cpp}.o")
-	done < <(find "$tree/core" -maxdepth 1 -name '*.cpp' -print0 | sort -z)
+	done < <(find "$tree/core" -name '*.cpp' -print0 | sort -z)
 fi
 log=$logdir/cxx-flags.log
 : >"$log"
@@ -486,9 +487,11 @@ compiled() {
 # C++ objects whose source includes HEADER, according to gcc itself.
 cxx_includers() {
 	local header=$1 src deps
-	for src in "$tree"/core/*.cpp; do
+	local -a sources
+	mapfile -t sources < <(find "$tree/core" -name '*.cpp' | sort)
+	for src in "${sources[@]}"; do
 		deps=$("$kcc" -MM -x c++ -std=gnu++20 -nostdinc -isystem "$kcc_include" \
-			-I"$tree/core/include" "$src" 2>/dev/null | tr -s ' ' '\n')
+			-I"$tree/core/include" -I"$tree/core" "$src" 2>/dev/null | tr -s ' ' '\n')
 		if grep -qxF -- "$header" <<<"$deps"; then
 			echo "${src%.cpp}.o"
 		fi
@@ -506,7 +509,8 @@ if [ "$built" -eq 1 ]; then
 	# A core private header with the fewest (but some) C++ includers, so
 	# that some C++ objects must be rebuilt and others must not.
 	best='' best_n=999
-	for h in "$tree"/core/*.h; do
+	mapfile -t private_headers < <(find "$tree/core" -name '*.h' -not -path '*/include/*' | sort)
+	for h in "${private_headers[@]}"; do
 		n=$(cxx_includers "$h" | wc -l)
 		if [ "$n" -gt 0 ] && [ "$n" -lt "$best_n" ]; then
 			best=$h best_n=$n

@@ -681,17 +681,12 @@ void FakePlatform::free(void *ptr)
 	std::free(ptr);
 }
 
-FakePlatform::Lock *FakePlatform::lock_create(altdma_u32 gfp)
+// The kernel's lock lives in the caller's storage; the fake's is a side
+// object whose address the storage holds, so a lock used before init or
+// after destroy is told apart from a live one.
+FakePlatform::Lock *FakePlatform::lock_init()
 {
 	std::lock_guard<std::mutex> g(mu_);
-	if (gfp & ~kKnownGfp)
-		ADD_FAILURE() << "unknown lock_create gfp bits " << hex(gfp);
-	if (!(gfp & ALTDMA_GFP_ATOMIC) && !t_held.empty())
-		ADD_FAILURE() << "sleeping lock_create with a lock held";
-	if (!(gfp & ALTDMA_GFP_ATOMIC) && atomic_context)
-		ADD_FAILURE() << "sleeping lock_create in atomic context";
-	if (bookkeeping_alloc_fails())
-		return nullptr;
 	Lock *l = new Lock;
 	locks_.insert(l);
 	return l;
@@ -914,28 +909,41 @@ int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev)
 	return d->ratelimit_allows ? 1 : 0;
 }
 
-struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp)
+static_assert(sizeof(fake::FakePlatform::Lock *) <= sizeof(altdma_plat_lock::storage));
+
+static fake::FakePlatform::Lock *fake_lock(struct altdma_plat_lock *lock)
+{
+	fake::FakePlatform::Lock *l;
+
+	std::memcpy(&l, lock->storage, sizeof(l));
+	return l;
+}
+
+void altdma_plat_lock_init(struct altdma_plat_lock *lock)
 {
 	platform().count_abi_call();
-	return reinterpret_cast<struct altdma_plat_lock *>(platform().lock_create(gfp));
+	fake::FakePlatform::Lock *l = platform().lock_init();
+	std::memset(lock->storage, 0, sizeof(lock->storage));
+	std::memcpy(lock->storage, &l, sizeof(l));
 }
 
 void altdma_plat_lock_destroy(struct altdma_plat_lock *lock)
 {
 	platform().count_abi_call();
-	platform().lock_destroy(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
+	platform().lock_destroy(fake_lock(lock));
+	std::memset(lock->storage, 0, sizeof(lock->storage));
 }
 
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock)
 {
 	platform().count_abi_call();
-	return platform().lock(reinterpret_cast<fake::FakePlatform::Lock *>(lock));
+	return platform().lock(fake_lock(lock));
 }
 
 void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags)
 {
 	platform().count_abi_call();
-	platform().unlock(reinterpret_cast<fake::FakePlatform::Lock *>(lock), flags);
+	platform().unlock(fake_lock(lock), flags);
 }
 
 altdma_u32 altdma_plat_cpu_id(void)

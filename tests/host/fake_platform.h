@@ -223,7 +223,7 @@ public:
 	std::vector<altdma_zone> page_alloc_zones() const;
 	void clear_records();
 
-	// ---- bookkeeping allocation knobs (altdma_plat_alloc and lock_create)
+	// ---- bookkeeping allocation knobs (altdma_plat_alloc)
 	// The @n-th bookkeeping allocation from now (1 = next) fails; 0 = off.
 	void fail_alloc_nth(int n) { fail_alloc_nth_ = n; }
 	// Every bookkeeping allocation fails while set.
@@ -267,8 +267,8 @@ public:
 	long phys_to_virt_calls_locked() const { return phys_to_virt_locked_.load(); }
 
 	// While set, the test acts as a caller in atomic context (map, unmap
-	// and sync may run in interrupt handlers): a bookkeeping allocation or
-	// lock_create without ALTDMA_GFP_ATOMIC, or a page allocation with a
+	// and sync may run in interrupt handlers): a bookkeeping allocation
+	// without ALTDMA_GFP_ATOMIC, or a page allocation with a
 	// core gfp that may sleep, is a failure even with no lock held.
 	// Cleared by reset().
 	bool atomic_context = false;
@@ -295,7 +295,7 @@ public:
 			altdma_zone zone, altdma_u32 order, altdma_phys_t *phys);
 	void free_pages(altdma_phys_t phys, altdma_u32 order);
 	void *phys_to_virt(altdma_phys_t phys);
-	Lock *lock_create(altdma_u32 gfp);
+	Lock *lock_init();
 	void lock_destroy(Lock *lock);
 	unsigned long lock(Lock *lock);
 	void unlock(Lock *lock, unsigned long flags);

@@ -35,8 +35,9 @@ using FakePlatformThreads = CoreTest;
 
 TEST_F(FakePlatformThreads, LockExcludesOtherThreads)
 {
-	struct altdma_plat_lock *l = altdma_plat_lock_create(ALTDMA_GFP_KERNEL);
-	ASSERT_NE(l, nullptr);
+	struct altdma_plat_lock storage;
+	struct altdma_plat_lock *l = &storage;
+	altdma_plat_lock_init(l);
 	long counter = 0;	// deliberately not atomic: the lock protects it
 	constexpr int kRounds = 20000;
 	std::vector<std::thread> threads;
@@ -63,8 +64,9 @@ TEST_F(FakePlatformThreads, LockExcludesOtherThreads)
 // A lock another thread holds makes lock() wait, not fail as recursion.
 TEST_F(FakePlatformThreads, LockHeldByAnotherThreadBlocksUntilReleased)
 {
-	struct altdma_plat_lock *l = altdma_plat_lock_create(ALTDMA_GFP_KERNEL);
-	ASSERT_NE(l, nullptr);
+	struct altdma_plat_lock storage;
+	struct altdma_plat_lock *l = &storage;
+	altdma_plat_lock_init(l);
 	unsigned long flags = altdma_plat_lock(l);
 	std::atomic<bool> acquired{false};
 	std::thread other([&] {
@@ -89,8 +91,9 @@ TEST_F(FakePlatformThreads, LockHeldByAnotherThreadBlocksUntilReleased)
 // unlock what another thread holds. Recursion is still caught.
 TEST_F(FakePlatformThreads, LockDisciplineIsCheckedPerThread)
 {
-	struct altdma_plat_lock *l = altdma_plat_lock_create(ALTDMA_GFP_KERNEL);
-	ASSERT_NE(l, nullptr);
+	struct altdma_plat_lock storage;
+	struct altdma_plat_lock *l = &storage;
+	altdma_plat_lock_init(l);
 	unsigned long flags = altdma_plat_lock(l);
 	EXPECT_EQ(fake::FakePlatform::thread_locks_held(), 1);
 	std::thread other([&] {

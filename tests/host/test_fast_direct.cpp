@@ -49,7 +49,7 @@ TEST_F(FastDirect, TableKindFollowsThePolicy)
 
 	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
 	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
-	EXPECT_EQ(altdma_core_table_kind(core_), ALTDMA_TABLE_GENERIC);
+	EXPECT_EQ(altdma_core_table_kind(core_), ALTDMA_TABLE_BOUNCE_FAST);
 }
 
 TEST_F(FastDirect, AnswersAsTheOracleAndTheGenericMap)

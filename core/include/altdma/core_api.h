@@ -110,16 +110,19 @@ altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
 
 /*
  * The kind of callback table the shim installs for the device, decided at
- * attach: the direct policy's fast table, whose hot entries call the
- * altdma_core_direct_*() functions below and leave unmap and sync to the
- * kernel (there is nothing to undo or synchronise), or the generic table,
- * every entry through the policy (the bounce policy). Fixed for the
- * attachment's life: a table swapped on a live device would see unmaps of
- * maps it never saw.
+ * attach. Each policy has a fast table whose hot entries call that policy's
+ * altdma_core_<policy>_*() functions below (no virtual call; maps counted
+ * per CPU by the shim): the direct one leaves unmap and sync to the kernel
+ * (there is nothing to undo or synchronise), the bounce one calls them. The
+ * generic table sends every entry through the policy interface (and counts
+ * in the core); the instrumented layers of later work build on it. Fixed
+ * for the attachment's life: a table swapped on a live device would see
+ * unmaps of maps it never saw.
  */
 enum altdma_table_kind {
 	ALTDMA_TABLE_DIRECT_FAST = 0,
 	ALTDMA_TABLE_GENERIC = 1,
+	ALTDMA_TABLE_BOUNCE_FAST = 2,
 };
 
 enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core);
@@ -134,6 +137,25 @@ enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core);
 altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,
 				    altdma_phys_t phys, altdma_usize size,
 				    altdma_u64 dma_mask, altdma_u64 bus_limit);
+
+/*
+ * The bounce fast table's streaming map of RAM, unmap and syncs: as
+ * altdma_core_map_phys() and the others, but straight into the bounce
+ * policy, and the map not counted here (the pool still counts its bounces,
+ * per area). Only for a device whose table kind is ALTDMA_TABLE_BOUNCE_FAST.
+ */
+altdma_dma_t altdma_core_bounce_map(struct altdma_core_device *core,
+				    altdma_phys_t phys, altdma_usize size,
+				    enum altdma_dir dir, unsigned long attrs);
+void altdma_core_bounce_unmap(struct altdma_core_device *core,
+			      altdma_dma_t addr, altdma_usize size,
+			      enum altdma_dir dir, unsigned long attrs);
+void altdma_core_bounce_sync_for_cpu(struct altdma_core_device *core,
+				     altdma_dma_t addr, altdma_usize size,
+				     enum altdma_dir dir);
+void altdma_core_bounce_sync_for_device(struct altdma_core_device *core,
+					altdma_dma_t addr, altdma_usize size,
+					enum altdma_dir dir);
 
 /*
  * The errno a map_sg returns after the mapping of an entry of @size bytes

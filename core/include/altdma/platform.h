@@ -127,7 +127,23 @@ struct altdma_range {
 /* Opaque handles owned by the platform. */
 struct altdma_plat_device;	/* the attached device */
 struct altdma_plat_sg;		/* one scatterlist entry */
-struct altdma_plat_lock;	/* an IRQ-safe spinlock */
+
+/*
+ * A cache line on every architecture the core is built for; the core keeps
+ * state written by different CPUs on different lines of this size.
+ */
+#define ALTDMA_CACHE_LINE_BYTES 64
+
+/*
+ * An IRQ-safe spinlock, embedded in the structure it guards: opaque storage
+ * that the platform initialises in place (a spinlock_t in the kernel). The
+ * size covers spinlock_t with lockdep and lock statistics, and on
+ * PREEMPT_RT; the shim refuses to build if it does not.
+ */
+#define ALTDMA_PLAT_LOCK_BYTES 192
+struct altdma_plat_lock {
+	altdma_u64 storage[ALTDMA_PLAT_LOCK_BYTES / sizeof(altdma_u64)];
+};
 
 void altdma_plat_get_info(struct altdma_plat_info *info);
 
@@ -180,8 +196,8 @@ void altdma_plat_dev_log(struct altdma_plat_device *dev,
  */
 int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev);
 
-/* NULL on allocation failure; destroying NULL is a no-op. */
-struct altdma_plat_lock *altdma_plat_lock_create(altdma_u32 gfp);
+/* Cannot fail and does not sleep; destroy before the storage goes away. */
+void altdma_plat_lock_init(struct altdma_plat_lock *lock);
 void altdma_plat_lock_destroy(struct altdma_plat_lock *lock);
 /* Returns the saved interrupt state for altdma_plat_unlock(). */
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock);

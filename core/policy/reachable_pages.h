@@ -6,9 +6,9 @@
 
 #include <altdma/platform.h>
 
-#include "dma_range_map.h"
-#include "mapping_policy.h"
-#include "status.h"
+#include "base/status.h"
+#include "device/dma_range_map.h"
+#include "policy/mapping_policy.h"
 
 namespace altdma {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "bounce_pool.h"
+#include "policy/bounce/bounce_pool.h"
 
-#include "object.h"
-#include "util.h"
+#include "base/object.h"
+#include "base/util.h"
 
 namespace altdma {
 
@@ -25,11 +25,6 @@ bool copies_to_device(enum altdma_dir dir)
 	return dir == ALTDMA_TO_DEVICE || dir == ALTDMA_BIDIRECTIONAL;
 }
 
-altdma_u32 dir_index(enum altdma_dir dir)
-{
-	return static_cast<altdma_u32>(dir) & 3;
-}
-
 // swiotlb page-aligns the slots of mappings of a page or more. Keeping the
 // original's offset within the page does that for a page-aligned original
 // and leaves any other crossing as many page boundaries as it did.
@@ -43,9 +38,7 @@ altdma_u64 kept_align_mask(altdma_u64 min_align_mask, altdma_u64 size)
 
 BouncePool::~BouncePool()
 {
-	for (altdma_u32 i = 0; i < nr_areas_; i++)
-		areas_[i].~BounceArea();
-	altdma_plat_free(areas_);
+	destroy_aligned_array(areas_, nr_areas_);
 	for (altdma_u32 i = 0; i < nr_chunks_; i++)
 		pages_.release(chunks_[i].dma, chunks_[i].size);
 	altdma_plat_free(chunks_);
@@ -120,22 +113,19 @@ Status BouncePool::create_areas()
 	while (per_chunk > 1 && chunk_size_ / per_chunk < min_area)
 		per_chunk /= 2;
 	altdma_u32 count = nr_chunks_ * per_chunk;
-	areas_ = static_cast<BounceArea *>(
-		altdma_plat_alloc(count * sizeof(BounceArea), ALTDMA_GFP_KERNEL));
+	areas_ = create_aligned_array<BounceArea>(count, ALTDMA_GFP_KERNEL);
 	if (!areas_)
 		return Status::kNoMemory;
+	nr_areas_ = count;
 
 	altdma_u64 area_size = chunk_size_ / per_chunk;
 	for (altdma_u32 c = 0; c < nr_chunks_; c++) {
 		altdma_phys_t phys = chunks_[c].phys;
 
 		for (altdma_u32 a = 0; a < per_chunk; a++) {
-			BounceArea *area = new (&areas_[nr_areas_], PlacementTag{}) BounceArea();
-
-			nr_areas_++;
-			Status status = area->init(phys + a * area_size,
-						   chunks_[c].dma + a * area_size,
-						   area_size, ALTDMA_GFP_KERNEL);
+			Status status = areas_[c * per_chunk + a].init(
+				phys + a * area_size, chunks_[c].dma + a * area_size,
+				area_size, ALTDMA_GFP_KERNEL);
 			if (status != Status::kOk)
 				return status;
 		}
@@ -300,7 +290,7 @@ bool BouncePool::reachable(altdma_dma_t dma, const BounceMapping &m,
 {
 	if (dma_range_reachable(dma, m.size, limit))
 		return true;
-	area->release(m.bounce);
+	area->cancel(m.bounce);
 	report_unreachable(m.size, limit);
 	return false;
 }
@@ -343,7 +333,7 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 		return ALTDMA_MAPPING_ERROR;
 	}
 	if (dma == ALTDMA_MAPPING_ERROR) {
-		altdma_u64 free_bytes = nr_chunks_ * chunk_size_ - stats_.used.get();
+		altdma_u64 free_bytes = nr_chunks_ * chunk_size_ - used_bytes();
 		report_failure(size, free_bytes >= size + 2ULL * config_.guard ?
 					     BounceFailure::kFragmented :
 					     BounceFailure::kExhausted);
@@ -354,15 +344,10 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 	// Always copy in, so bytes the device does not write read back as
 	// the original's rather than as stale pool contents.
 	if (!copy(m.bounce, orig, size)) {
-		area->release(m.bounce);
+		area->cancel(m.bounce);
 		return ALTDMA_MAPPING_ERROR;
 	}
 	fill_guards(m);
-	stats_.maps[dir_index(dir)].add(1);
-	stats_.bytes[dir_index(dir)].add(size);
-	stats_.outstanding.add(1);
-	stats_.used.add(m.run_bytes);
-	stats_.high_water.raise_to(stats_.used.get());
 	return dma;
 }
 
@@ -381,11 +366,10 @@ void BouncePool::report_wrong_kind(const char *what, altdma_dma_t dma,
 }
 
 Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
+						    BounceArea *area,
 						    altdma_dma_t dma,
 						    BounceKind kind)
 {
-	BounceArea *area = find_area(dma);
-
 	if (area) {
 		altdma_phys_t phys = area->phys() + (dma - area->dma());
 		Result<BounceMapping> m = area->lookup(phys);
@@ -407,8 +391,12 @@ Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
 void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 		       unsigned long attrs)
 {
-	Result<Found> found = find_mapping("unmap", dma, BounceKind::kStreaming);
+	BounceArea *area = find_area(dma);
 
+	if (!area)
+		return;
+	Result<Found> found = find_mapping("unmap", area, dma,
+					   BounceKind::kStreaming);
 	if (!found.ok())
 		return;
 	const BounceMapping &m = found.value().mapping;
@@ -426,18 +414,18 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 	check_guards("unmap", m, dma);
 	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
 		copy(m.orig, m.bounce, m.size);
-	found.value().area->release(m.bounce);
-	stats_.outstanding.sub(1);
-	stats_.used.sub(m.run_bytes);
+	area->release(m.bounce);
 }
 
 // A sync of [dma, dma + size) inside a live mapping: checks its red zones,
 // clamps the range to the mapping, and says where in it the range starts.
 Result<BouncePool::Found> BouncePool::begin_sync(const char *when,
+						  BounceArea *area,
 						  altdma_dma_t dma,
 						  altdma_u64 *size)
 {
-	Result<Found> found = find_mapping(when, dma, BounceKind::kStreaming);
+	Result<Found> found = find_mapping(when, area, dma,
+					   BounceKind::kStreaming);
 
 	if (!found.ok())
 		return found;
@@ -456,7 +444,11 @@ Result<BouncePool::Found> BouncePool::begin_sync(const char *when,
 void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
 			      enum altdma_dir dir)
 {
-	Result<Found> found = begin_sync("sync for CPU", dma, &size);
+	BounceArea *area = find_area(dma);
+
+	if (!area)
+		return;
+	Result<Found> found = begin_sync("sync for CPU", area, dma, &size);
 
 	if (found.ok() && copies_to_cpu(dir))
 		copy(found.value().mapping.orig + found.value().offset,
@@ -466,7 +458,11 @@ void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
 void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
 				 enum altdma_dir dir)
 {
-	Result<Found> found = begin_sync("sync for device", dma, &size);
+	BounceArea *area = find_area(dma);
+
+	if (!area)
+		return;
+	Result<Found> found = begin_sync("sync for device", area, dma, &size);
 
 	if (found.ok() && copies_to_device(dir))
 		copy(found.value().mapping.bounce + found.value().offset,
@@ -496,19 +492,16 @@ Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,
 		return Status::kNoMemory;
 	void *cpu = altdma_plat_phys_to_virt(m.bounce);
 	if (!cpu) {
-		area->release(m.bounce);
+		area->cancel(m.bounce);
 		return Status::kNoMemory;
 	}
 	__builtin_memset(cpu, 0, req.size);
-	stats_.coherent_outstanding.add(1);
-	stats_.used.add(m.run_bytes);
-	stats_.high_water.raise_to(stats_.used.get());
 	return CoherentBlock{ m.bounce, dma };
 }
 
 void BouncePool::free_coherent(altdma_dma_t dma)
 {
-	Result<Found> found = find_mapping("coherent free", dma,
+	Result<Found> found = find_mapping("coherent free", find_area(dma), dma,
 					   BounceKind::kCoherent);
 
 	if (!found.ok())
@@ -521,8 +514,6 @@ void BouncePool::free_coherent(altdma_dma_t dma)
 		return;
 	}
 	found.value().area->release(found.value().mapping.bounce);
-	stats_.coherent_outstanding.sub(1);
-	stats_.used.sub(found.value().mapping.run_bytes);
 }
 
 altdma_u64 BouncePool::list_live(struct altdma_core_live_mapping *out,
@@ -535,27 +526,40 @@ altdma_u64 BouncePool::list_live(struct altdma_core_live_mapping *out,
 	return live;
 }
 
+altdma_u64 BouncePool::used_bytes() const
+{
+	altdma_u64 used = 0;
+
+	for (altdma_u32 i = 0; i < nr_areas_; i++)
+		used += areas_[i].counters().used_bytes.get();
+	return used;
+}
+
+// The per-area counters summed. The high-water mark is the sum of each
+// area's own: the pool's true peak when one CPU maps, an upper bound when
+// several do (their areas need not have peaked together).
 void BouncePool::read_stats(struct altdma_core_stats *stats)
 {
 	stats->pool_size = nr_chunks_ * chunk_size_;
 	stats->pool_lowest_dma = nr_chunks_ ? lowest_dma_ : 0;
 	stats->pool_highest_dma = highest_dma_;
-	stats->pool_coherent_outstanding = stats_.coherent_outstanding.get();
 	stats->refused_calls = stats_.refused_calls.get();
-	stats->pool_used = stats_.used.get();
-	stats->pool_high_water = stats_.high_water.get();
 	stats->pool_largest_free = 0;
 	for (altdma_u32 i = 0; i < nr_areas_; i++) {
-		altdma_u64 largest = areas_[i].usage().largest_free_bytes;
+		const AreaCounters &c = areas_[i].counters();
+		altdma_u64 largest = areas_[i].largest_free_bytes();
 
 		if (largest > stats->pool_largest_free)
 			stats->pool_largest_free = largest;
+		stats->pool_used += c.used_bytes.get();
+		stats->pool_high_water += c.peak_bytes.get();
+		stats->outstanding_bounces += c.streaming.get();
+		stats->pool_coherent_outstanding += c.coherent.get();
+		for (altdma_u32 d = 0; d < 4; d++) {
+			stats->bounced_maps[d] += c.maps[d].get();
+			stats->bounced_bytes[d] += c.bytes[d].get();
+		}
 	}
-	for (altdma_u32 d = 0; d < 4; d++) {
-		stats->bounced_maps[d] = stats_.maps[d].get();
-		stats->bounced_bytes[d] = stats_.bytes[d].get();
-	}
-	stats->outstanding_bounces = stats_.outstanding.get();
 	stats->fail_too_large = stats_.too_large.get();
 	stats->fail_fragmented = stats_.fragmented.get();
 	stats->fail_exhausted = stats_.exhausted.get();

@@ -6,7 +6,7 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace altdma {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "reachable_pages.h"
+#include "policy/reachable_pages.h"
 
-#include "device_limits.h"
-#include "util.h"
+#include "base/util.h"
+#include "device/device_limits.h"
 
 namespace altdma {
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // One physically contiguous piece of a bounce pool: 2 KiB slots, its own
-// lock, and the record of every mapping that lives in it.
+// lock, the record of every mapping that lives in it, and its counters.
+// Mostly one CPU maps into an area, so everything a map or unmap writes is
+// kept here, under the area's lock, on cache lines of the area's own.
 //
 // Placement rules (swiotlb's contract): the bounce address keeps the
 // original's bits under min_align_mask and its offset within a slot,
@@ -13,8 +15,9 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "spin_lock.h"
-#include "status.h"
+#include "base/spin_lock.h"
+#include "base/status.h"
+#include "policy/bounce/bounce_stats.h"
 
 namespace altdma {
 
@@ -54,12 +57,12 @@ enum class BounceFailure {
 	kExhausted,	// not enough free slots
 };
 
-class BounceArea {
+class alignas(ALTDMA_CACHE_LINE_BYTES) BounceArea {
 public:
 	static constexpr unsigned int kSlotShift = 11;
 	static constexpr altdma_u64 kSlotSize = 1ULL << kSlotShift;
 
-	constexpr BounceArea() = default;
+	BounceArea() = default;
 	~BounceArea();
 	BounceArea(const BounceArea &) = delete;
 	BounceArea &operator=(const BounceArea &) = delete;
@@ -69,13 +72,17 @@ public:
 	Status init(altdma_phys_t phys, altdma_dma_t dma, altdma_u64 size,
 		    altdma_u32 gfp);
 
-	// Reserves a run for @req and records the mapping; copies nothing.
+	// Reserves a run for @req, records and counts the mapping; copies
+	// nothing.
 	Result<BounceMapping> reserve(const BounceRequest &req,
 				      BounceFailure *why);
 	// The mapping whose data contains @phys, if any.
 	Result<BounceMapping> lookup(altdma_phys_t phys);
 	// Frees the run of the mapping whose data starts at @bounce.
-	void release(altdma_phys_t bounce);
+	void release(altdma_phys_t bounce) { release(bounce, false); }
+	// The same for a reservation whose map then failed: it is no longer
+	// counted as made either.
+	void cancel(altdma_phys_t bounce) { release(bounce, true); }
 
 	bool contains_phys(altdma_phys_t phys) const
 	{
@@ -90,11 +97,9 @@ public:
 	altdma_u64 list_live(struct altdma_core_live_mapping *out,
 			     altdma_u64 max, altdma_u64 first);
 
-	struct Usage {
-		altdma_u64 used_bytes;
-		altdma_u64 largest_free_bytes;
-	};
-	Usage usage();
+	const AreaCounters &counters() const { return counters_; }
+	// The largest run of free slots, in bytes (a scan under the lock).
+	altdma_u64 largest_free_bytes();
 
 private:
 	static constexpr altdma_u32 kFreeSlot = ~0u;
@@ -108,6 +113,9 @@ private:
 		BounceKind kind;
 	};
 
+	void release(altdma_phys_t bounce, bool cancel);
+	void count_reserved_locked(const Record &r);
+	void count_released_locked(const Record &r, bool cancel);
 	bool run_is_free(altdma_u32 first, altdma_u32 count,
 			 altdma_u32 *busy) const;
 	bool place(const BounceRequest &req, altdma_u64 bounce_offset,
@@ -115,13 +123,19 @@ private:
 	altdma_u32 largest_free_run() const;
 	BounceMapping mapping_at(altdma_u32 head) const;
 
+	// Written on every map and unmap, under lock_ (heads_ and records_
+	// point to memory of the same kind).
 	SpinLock lock_;
-	altdma_phys_t phys_ = 0;
+	altdma_u32 used_slots_ = 0;
+	altdma_u32 next_ = 0;		// where the next search starts
+	AreaCounters counters_;
+
+	// Fixed by init(), on a line of their own: any CPU's unmap reads them
+	// to find its area.
+	alignas(ALTDMA_CACHE_LINE_BYTES) altdma_phys_t phys_ = 0;
 	altdma_dma_t dma_ = 0;
 	altdma_u64 size_ = 0;
 	altdma_u32 nr_slots_ = 0;
-	altdma_u32 used_slots_ = 0;
-	altdma_u32 next_ = 0;		// where the next search starts
 	altdma_u32 *heads_ = nullptr;	// per slot: its run's first slot
 	Record *records_ = nullptr;	// per run's first slot
 };

@@ -8,13 +8,15 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "bounce_stats.h"
-#include "direct_policy.h"
-#include "dma_range_map.h"
-#include "mapping_policy.h"
-#include "status.h"
+#include "base/counter.h"
+#include "base/status.h"
+#include "device/dma_range_map.h"
+#include "policy/direct_policy.h"
+#include "policy/mapping_policy.h"
 
 namespace altdma {
+
+class BouncePolicy;
 
 struct PhysChunk {
 	altdma_phys_t phys;
@@ -31,8 +33,9 @@ public:
 	Status init(const struct altdma_core_config &config);
 
 	MappingPolicy &policy() { return *policy_; }
-	// The direct policy for the fast table, or nullptr under any other.
+	// The policy for its fast table, or nullptr under any other policy.
 	DirectPolicy *direct_policy() { return direct_; }
+	BouncePolicy *bounce_policy() { return bounce_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -65,6 +68,7 @@ private:
 	DmaRangeMap ranges_;
 	MappingPolicy *policy_ = nullptr;
 	DirectPolicy *direct_ = nullptr;	// policy_, when it is direct
+	BouncePolicy *bounce_ = nullptr;	// policy_, when it bounces
 	Counter maps_;
 	Counter map_failures_;
 	Counter coherent_allocs_;

@@ -9,12 +9,12 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "bounce_pool.h"
-#include "device_limits.h"
-#include "direct_policy.h"
-#include "dma_range_map.h"
-#include "mapping_policy.h"
-#include "policy_config.h"
+#include "device/device_limits.h"
+#include "device/dma_range_map.h"
+#include "device/policy_config.h"
+#include "policy/bounce/bounce_pool.h"
+#include "policy/direct_policy.h"
+#include "policy/mapping_policy.h"
 
 namespace altdma {
 

@@ -2,8 +2,9 @@
 // The C entry points of core_api.h: translate to the C++ core, nothing more.
 #include <altdma/core_api.h>
 
-#include "device.h"
-#include "object.h"
+#include "base/object.h"
+#include "device/device.h"
+#include "policy/bounce/bounce_policy.h"
 
 using altdma::CoherentBlock;
 using altdma::CoherentKind;
@@ -74,8 +75,11 @@ void altdma_core_get_stats(struct altdma_core_device *core,
 
 enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core)
 {
-	return core->device.direct_policy() ? ALTDMA_TABLE_DIRECT_FAST :
-					      ALTDMA_TABLE_GENERIC;
+	if (core->device.direct_policy())
+		return ALTDMA_TABLE_DIRECT_FAST;
+	if (core->device.bounce_policy())
+		return ALTDMA_TABLE_BOUNCE_FAST;
+	return ALTDMA_TABLE_GENERIC;
 }
 
 altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,
@@ -84,6 +88,35 @@ altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,
 {
 	return core->device.direct_policy()->map_fast(phys, size, dma_mask,
 						      bus_limit);
+}
+
+// BouncePolicy is final: these calls are direct, not through the vtable.
+altdma_dma_t altdma_core_bounce_map(struct altdma_core_device *core,
+				    altdma_phys_t phys, altdma_usize size,
+				    enum altdma_dir dir, unsigned long attrs)
+{
+	return core->device.bounce_policy()->map_phys(phys, size, dir, attrs);
+}
+
+void altdma_core_bounce_unmap(struct altdma_core_device *core,
+			      altdma_dma_t addr, altdma_usize size,
+			      enum altdma_dir dir, unsigned long attrs)
+{
+	core->device.bounce_policy()->unmap_phys(addr, size, dir, attrs);
+}
+
+void altdma_core_bounce_sync_for_cpu(struct altdma_core_device *core,
+				     altdma_dma_t addr, altdma_usize size,
+				     enum altdma_dir dir)
+{
+	core->device.bounce_policy()->sync_for_cpu(addr, size, dir);
+}
+
+void altdma_core_bounce_sync_for_device(struct altdma_core_device *core,
+					altdma_dma_t addr, altdma_usize size,
+					enum altdma_dir dir)
+{
+	core->device.bounce_policy()->sync_for_device(addr, size, dir);
 }
 
 int altdma_core_map_sg_error(struct altdma_core_device *core,

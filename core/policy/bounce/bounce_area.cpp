@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "bounce_area.h"
+#include "policy/bounce/bounce_area.h"
 
-#include "spin_lock.h"
-#include "util.h"
+#include "base/spin_lock.h"
+#include "base/util.h"
 
 namespace altdma {
 
@@ -42,9 +42,6 @@ Status BounceArea::init(altdma_phys_t phys, altdma_dma_t dma, altdma_u64 size,
 		return Status::kInvalid;
 	altdma_u32 slots = static_cast<altdma_u32>(size >> kSlotShift);
 
-	Status status = lock_.init(gfp);
-	if (status != Status::kOk)
-		return status;
 	heads_ = static_cast<altdma_u32 *>(
 		altdma_plat_alloc(slots * sizeof(*heads_), gfp));
 	records_ = static_cast<Record *>(
@@ -144,6 +141,7 @@ Result<BounceMapping> BounceArea::reserve(const BounceRequest &req,
 		};
 		used_slots_ += count;
 		next_ = (first + count) % nr_slots_;
+		count_reserved_locked(records_[first]);
 		*why = BounceFailure::kNone;
 		return mapping_at(first);
 	}
@@ -200,7 +198,36 @@ altdma_u64 BounceArea::list_live(struct altdma_core_live_mapping *out,
 	return live;
 }
 
-void BounceArea::release(altdma_phys_t bounce)
+void BounceArea::count_reserved_locked(const Record &r)
+{
+	altdma_u64 run = static_cast<altdma_u64>(r.run_slots) << kSlotShift;
+
+	counters_.used_bytes.add_locked(run);
+	counters_.peak_bytes.raise_to_locked(counters_.used_bytes.get());
+	if (r.kind == BounceKind::kCoherent) {
+		counters_.coherent.add_locked(1);
+		return;
+	}
+	counters_.streaming.add_locked(1);
+	counters_.maps[r.dir & 3].add_locked(1);
+	counters_.bytes[r.dir & 3].add_locked(r.size);
+}
+
+void BounceArea::count_released_locked(const Record &r, bool cancel)
+{
+	counters_.used_bytes.sub_locked(static_cast<altdma_u64>(r.run_slots) << kSlotShift);
+	if (r.kind == BounceKind::kCoherent) {
+		counters_.coherent.sub_locked(1);
+		return;
+	}
+	counters_.streaming.sub_locked(1);
+	if (cancel) {
+		counters_.maps[r.dir & 3].sub_locked(1);
+		counters_.bytes[r.dir & 3].sub_locked(r.size);
+	}
+}
+
+void BounceArea::release(altdma_phys_t bounce, bool cancel)
 {
 	if (!contains_phys(bounce))
 		return;
@@ -212,6 +239,7 @@ void BounceArea::release(altdma_phys_t bounce)
 	for (altdma_u32 i = head; i < head + count; i++)
 		heads_[i] = kFreeSlot;
 	used_slots_ -= count;
+	count_released_locked(records_[head], cancel);
 }
 
 altdma_u32 BounceArea::largest_free_run() const
@@ -226,14 +254,11 @@ altdma_u32 BounceArea::largest_free_run() const
 	return best;
 }
 
-BounceArea::Usage BounceArea::usage()
+altdma_u64 BounceArea::largest_free_bytes()
 {
 	SpinLockGuard guard(lock_);
 
-	return Usage{
-		static_cast<altdma_u64>(used_slots_) << kSlotShift,
-		static_cast<altdma_u64>(largest_free_run()) << kSlotShift,
-	};
+	return static_cast<altdma_u64>(largest_free_run()) << kSlotShift;
 }
 
 } // namespace altdma

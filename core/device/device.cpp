@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "device.h"
+#include "device/device.h"
 
-#include "bounce_policy.h"
-#include "direct_policy.h"
-#include "object.h"
-#include "policy_config.h"
-#include "util.h"
+#include "base/object.h"
+#include "base/util.h"
+#include "device/policy_config.h"
+#include "policy/bounce/bounce_policy.h"
+#include "policy/direct_policy.h"
 
 namespace altdma {
 
@@ -35,6 +35,7 @@ Status Device::init(const struct altdma_core_config &config)
 	if (!bounce)
 		return Status::kNoMemory;
 	policy_ = bounce;
+	bounce_ = bounce;
 	return bounce->init();
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "dma_range_map.h"
+#include "device/dma_range_map.h"
 
 namespace altdma {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "bounce_policy.h"
+#include "policy/bounce/bounce_policy.h"
 
-#include "device_limits.h"
-#include "util.h"
+#include "base/util.h"
+#include "device/device_limits.h"
 
 namespace altdma {
 
@@ -57,8 +57,7 @@ altdma_dma_t BouncePolicy::map_phys(altdma_phys_t phys, altdma_usize size,
 void BouncePolicy::unmap_phys(altdma_dma_t dma, altdma_usize size,
 			      enum altdma_dir dir, unsigned long attrs)
 {
-	if (pool_.owns(dma))
-		pool_.unmap(dma, size, dir, attrs);
+	pool_.unmap(dma, size, dir, attrs);
 }
 
 altdma_dma_t BouncePolicy::map_resource(altdma_phys_t phys, altdma_usize size,
@@ -71,15 +70,13 @@ altdma_dma_t BouncePolicy::map_resource(altdma_phys_t phys, altdma_usize size,
 void BouncePolicy::sync_for_cpu(altdma_dma_t dma, altdma_usize size,
 				enum altdma_dir dir)
 {
-	if (pool_.owns(dma))
-		pool_.sync_for_cpu(dma, size, dir);
+	pool_.sync_for_cpu(dma, size, dir);
 }
 
 void BouncePolicy::sync_for_device(altdma_dma_t dma, altdma_usize size,
 				   enum altdma_dir dir)
 {
-	if (pool_.owns(dma))
-		pool_.sync_for_device(dma, size, dir);
+	pool_.sync_for_device(dma, size, dir);
 }
 
 Result<CoherentBlock> BouncePolicy::alloc(altdma_usize size,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "policy_config.h"
+#include "device/policy_config.h"
 
-#include "bounce_area.h"
-#include "util.h"
+#include "base/util.h"
+#include "policy/bounce/bounce_area.h"
 
 namespace altdma {
 

@@ -21,13 +21,13 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "bounce_area.h"
-#include "bounce_stats.h"
-#include "device_limits.h"
-#include "dma_range_map.h"
-#include "mapping_policy.h"
-#include "reachable_pages.h"
-#include "status.h"
+#include "base/status.h"
+#include "device/device_limits.h"
+#include "device/dma_range_map.h"
+#include "policy/bounce/bounce_area.h"
+#include "policy/bounce/bounce_stats.h"
+#include "policy/mapping_policy.h"
+#include "policy/reachable_pages.h"
 
 namespace altdma {
 
@@ -61,6 +61,8 @@ public:
 	altdma_dma_t map(altdma_phys_t orig, altdma_u64 size,
 			 enum altdma_dir dir, const DeviceLimits &limits,
 			 altdma_u64 limit);
+	// Unmap and sync ignore an address outside the pool (a mapping that
+	// did not bounce) and report one inside it that is not a mapping.
 	void unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 		   unsigned long attrs);
 	void sync_for_cpu(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir);
@@ -94,17 +96,18 @@ private:
 	Status allocate_chunks();
 	Status create_areas();
 	BounceArea *find_area(altdma_dma_t dma) const;
-	Result<Found> find_mapping(const char *what, altdma_dma_t dma,
-				   BounceKind kind);
+	Result<Found> find_mapping(const char *what, BounceArea *area,
+				   altdma_dma_t dma, BounceKind kind);
 	void report_wrong_kind(const char *what, altdma_dma_t dma,
 			       const BounceMapping &m);
-	Result<Found> begin_sync(const char *when, altdma_dma_t dma,
-				 altdma_u64 *size);
+	Result<Found> begin_sync(const char *when, BounceArea *area,
+				 altdma_dma_t dma, altdma_u64 *size);
 	altdma_dma_t reserve(const BounceRequest &req, altdma_u64 limit,
 			     BounceMapping *mapping, BounceArea **area);
 	bool reachable(altdma_dma_t dma, const BounceMapping &m,
 		       altdma_u64 limit, BounceArea *area);
 	void report_failure(altdma_u64 size, BounceFailure why);
+	altdma_u64 used_bytes() const;
 	void report_unreachable(altdma_u64 size, altdma_u64 limit);
 	// Offsets into a mapping's run of its two red zones, and their sizes.
 	struct GuardRanges {

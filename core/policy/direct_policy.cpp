@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "direct_policy.h"
+#include "policy/direct_policy.h"
 
-#include "device_limits.h"
-#include "util.h"
+#include "base/util.h"
+#include "device/device_limits.h"
 
 namespace altdma {
 

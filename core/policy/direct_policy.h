@@ -8,10 +8,10 @@
 
 #include <altdma/platform.h>
 
-#include "device_limits.h"
-#include "dma_range_map.h"
-#include "mapping_policy.h"
-#include "reachable_pages.h"
+#include "device/device_limits.h"
+#include "device/dma_range_map.h"
+#include "policy/mapping_policy.h"
+#include "policy/reachable_pages.h"
 
 namespace altdma {
 

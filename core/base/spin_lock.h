@@ -1,40 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
-// An IRQ-safe spinlock from the platform, and the only way to hold it.
+// An IRQ-safe spinlock from the platform, embedded where it is declared,
+// and the only way to hold it.
 #ifndef ALTDMA_CORE_SPIN_LOCK_H
 #define ALTDMA_CORE_SPIN_LOCK_H
 
 #include <altdma/platform.h>
 
-#include "status.h"
-
 namespace altdma {
 
 class SpinLock {
 public:
-	constexpr SpinLock() = default;
-	~SpinLock() { altdma_plat_lock_destroy(lock_); }
+	SpinLock() { altdma_plat_lock_init(&lock_); }
+	~SpinLock() { altdma_plat_lock_destroy(&lock_); }
 	SpinLock(const SpinLock &) = delete;
 	SpinLock &operator=(const SpinLock &) = delete;
 
-	Status init(altdma_u32 gfp)
-	{
-		lock_ = altdma_plat_lock_create(gfp);
-		return lock_ ? Status::kOk : Status::kNoMemory;
-	}
-
 private:
 	friend class SpinLockGuard;
-	struct altdma_plat_lock *lock_ = nullptr;
+	struct altdma_plat_lock lock_;
 };
 
 // Holds a SpinLock, interrupts disabled, for the guard's lifetime.
 class [[nodiscard]] SpinLockGuard {
 public:
 	explicit SpinLockGuard(SpinLock &lock)
-		: lock_(lock), flags_(altdma_plat_lock(lock.lock_))
+		: lock_(lock), flags_(altdma_plat_lock(&lock.lock_))
 	{
 	}
-	~SpinLockGuard() { altdma_plat_unlock(lock_.lock_, flags_); }
+	~SpinLockGuard() { altdma_plat_unlock(&lock_.lock_, flags_); }
 	SpinLockGuard(const SpinLockGuard &) = delete;
 	SpinLockGuard &operator=(const SpinLockGuard &) = delete;
 

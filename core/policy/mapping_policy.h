@@ -8,7 +8,7 @@
 #include <altdma/core_api.h>
 #include <altdma/platform.h>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace altdma {
 

@@ -6,7 +6,7 @@
 
 #include <altdma/platform.h>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace altdma {
 

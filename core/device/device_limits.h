@@ -5,7 +5,7 @@
 
 #include <altdma/platform.h>
 
-#include "util.h"
+#include "base/util.h"
 
 namespace altdma {
 
