@@ -1067,6 +1067,65 @@ static void altdma_test_max_mapping_only_when_limited(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), SIZE_MAX);
 }
 
+/*
+ * The bounce policy's fast table: real unmap and sync entries (they copy),
+ * maps counted per CPU. Its own map_sg loop must undo the entries mapped
+ * before a failing one: here the third is larger than the pool's maximal
+ * mapping (-EIO, since no retry can succeed), and nothing may stay bounced.
+ */
+static void altdma_test_bounce_fast_table(struct kunit *test)
+{
+	const unsigned int big_order = get_order(SZ_256K + PAGE_SIZE);
+	struct altdma_stats before = test_stats(test), now;
+	struct device *dev = test_dev(test);
+	const struct dma_map_ops *ops = get_dma_ops(dev);
+	struct page *pages[2], *big;
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	int i;
+
+	KUNIT_EXPECT_NOT_NULL(test, ops->sync_single_for_cpu);
+	KUNIT_EXPECT_NOT_NULL(test, ops->sync_sg_for_device);
+	KUNIT_EXPECT_NOT_NULL(test, ops->unmap_sg);
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		fill_pattern(page_address(pages[i]), PAGE_SIZE, 0x31 + i);
+	}
+	big = alloc_pages(GFP_KERNEL, big_order);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+
+	KUNIT_ASSERT_EQ(test, sg_alloc_table(&sgt, 3, GFP_KERNEL), 0);
+	sg_set_page(sgt.sgl, pages[0], PAGE_SIZE, 0);
+	sg_set_page(sg_next(sgt.sgl), pages[1], PAGE_SIZE, 0);
+	sg_set_page(sg_next(sg_next(sgt.sgl)), big, SZ_256K + PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, dma_map_sgtable(dev, &sgt, DMA_TO_DEVICE, 0), -EIO);
+	now = test_stats(test);
+	KUNIT_EXPECT_EQ(test, now.outstanding_bounces, 0ULL);
+	KUNIT_EXPECT_EQ(test, now.fail_too_large - before.fail_too_large, 1ULL);
+	expect_counted(test, &before, 2, 1, 0);
+
+	/* The first two alone: mapped, copied in, counted. */
+	sg_mark_end(sg_next(sgt.sgl));
+	sgt.orig_nents = 2;
+	KUNIT_ASSERT_EQ(test, dma_map_sgtable(dev, &sgt, DMA_TO_DEVICE, 0), 0);
+	for_each_sgtable_dma_sg(&sgt, sg, i) {
+		KUNIT_EXPECT_NE(test, sg_dma_address(sg),
+				(dma_addr_t)page_to_phys(pages[i]));
+		KUNIT_EXPECT_TRUE(test, has_pattern(device_view(sg_dma_address(sg)),
+						    PAGE_SIZE, 0x31 + i));
+	}
+	KUNIT_EXPECT_EQ(test, test_stats(test).outstanding_bounces, 2ULL);
+	dma_unmap_sgtable(dev, &sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, test_stats(test).outstanding_bounces, 0ULL);
+	expect_counted(test, &before, 4, 1, 0);
+	sgt.orig_nents = 3;
+	sg_free_table(&sgt);
+	__free_pages(big, big_order);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+}
+
 static struct kunit_case altdma_bounce_cases[] = {
 	KUNIT_CASE(altdma_test_bounce_to_device),
 	KUNIT_CASE(altdma_test_bounce_from_device),
@@ -1090,6 +1149,7 @@ static struct kunit_suite altdma_bounce_suite = {
 
 static struct kunit_case altdma_force_cases[] = {
 	KUNIT_CASE(altdma_test_force_bounces_low_memory),
+	KUNIT_CASE(altdma_test_bounce_fast_table),
 	KUNIT_CASE(altdma_test_guard_violation_reported),
 	KUNIT_CASE(altdma_test_single_map_ignores_max_segment),
 	KUNIT_CASE(altdma_test_page_sized_bounce_is_page_aligned),

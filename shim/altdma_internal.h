@@ -73,6 +73,7 @@ void altdma_rules_exit(void);
 
 extern const struct dma_map_ops altdma_ops_template;
 extern const struct dma_map_ops altdma_ops_direct_fast;
+extern const struct dma_map_ops altdma_ops_bounce_fast;
 void altdma_read_stats(struct altdma_attachment *att,
 		       struct altdma_core_stats *stats);
 

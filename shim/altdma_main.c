@@ -109,6 +109,18 @@ static int altdma_check_device(struct device *dev, char *why, size_t why_len)
 	return 0;
 }
 
+static const struct dma_map_ops *altdma_table_of(struct altdma_core_device *core)
+{
+	switch (altdma_core_table_kind(core)) {
+	case ALTDMA_TABLE_DIRECT_FAST:
+		return &altdma_ops_direct_fast;
+	case ALTDMA_TABLE_BOUNCE_FAST:
+		return &altdma_ops_bounce_fast;
+	default:
+		return &altdma_ops_template;
+	}
+}
+
 static struct altdma_attachment *altdma_create(struct device *dev,
 					       const struct altdma_config *cfg)
 {
@@ -142,10 +154,7 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 		return ERR_PTR(ret);
 	}
 	/* Not yet visible to anyone: the only write to the const ops. */
-	memcpy((void *)&att->ops,
-	       altdma_core_table_kind(att->core) == ALTDMA_TABLE_DIRECT_FAST ?
-	       &altdma_ops_direct_fast : &altdma_ops_template,
-	       sizeof(att->ops));
+	memcpy((void *)&att->ops, altdma_table_of(att->core), sizeof(att->ops));
 	return att;
 }
 

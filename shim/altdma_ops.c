@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * altdma's dma_map_ops: each callback translates kernel types and calls the
- * C++ core for the device's attachment. No policy lives here. Two tables:
- * the generic one (every entry through the core's policy) and the direct
- * policy's fast one; the core chooses at attach.
+ * C++ core for the device's attachment. No policy lives here. Three tables:
+ * the generic one (every entry through the core's policy interface) and a
+ * fast one per policy (direct, bounce); the core chooses at attach.
  */
 #include <linux/build_bug.h>
 #include <linux/dma-map-ops.h>
@@ -330,15 +330,24 @@ static dma_addr_t altdma_fast_map_page(struct device *dev, struct page *page,
 }
 #endif
 
-static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
-			      int nents, enum dma_data_direction dir,
-			      unsigned long attrs)
+/*
+ * One fast map_sg for both policies (@bounce is a constant at each call, so
+ * each table gets its own copy without a test per entry): limits are read
+ * once per list. A failed entry undoes what was mapped before it, without
+ * syncing (the CPU never saw those mappings).
+ */
+static __always_inline int altdma_fast_map_sg_common(struct device *dev,
+						     struct scatterlist *sgl,
+						     int nents,
+						     enum dma_data_direction dir,
+						     unsigned long attrs,
+						     bool bounce)
 {
 	struct altdma_attachment *att = altdma_attachment_of(dev);
 	u64 mask = altdma_fast_dma_mask(dev), bus_limit = dev->bus_dma_limit;
 	struct scatterlist *sg = sgl;
 	dma_addr_t dma;
-	int i;
+	int i, ret;
 
 	if (unlikely(nents <= 0 || !sgl))
 		return -EINVAL;
@@ -347,21 +356,43 @@ static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
 			if (__ratelimit(&att->ratelimit))
 				dev_err(dev, "altdma: scatterlist has %d entries, %d requested\n",
 					i, nents);
-			this_cpu_add(att->fast->maps, i);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto undo;
 		}
-		dma = altdma_core_direct_map(att->core, sg_phys(sg),
-					     sg->length, mask, bus_limit);
+		if (bounce)
+			dma = altdma_core_bounce_map(att->core, sg_phys(sg),
+						     sg->length,
+						     altdma_dir(dir), attrs);
+		else
+			dma = altdma_core_direct_map(att->core, sg_phys(sg),
+						     sg->length, mask,
+						     bus_limit);
 		if (unlikely(dma == DMA_MAPPING_ERROR)) {
-			this_cpu_add(att->fast->maps, i);
 			this_cpu_inc(att->fast->map_failures);
-			return altdma_core_map_sg_error(att->core, sg->length);
+			ret = altdma_core_map_sg_error(att->core, sg->length);
+			goto undo;
 		}
 		sg->dma_address = dma;
 		sg_dma_len(sg) = sg->length;
 	}
 	this_cpu_add(att->fast->maps, nents);
 	return nents;
+
+undo:
+	/* Counted as made, as the generic table does; only bounces hold slots. */
+	this_cpu_add(att->fast->maps, i);
+	for (sg = sgl; bounce && i > 0; i--, sg = sg_next(sg))
+		altdma_core_bounce_unmap(att->core, sg_dma_address(sg),
+					 sg_dma_len(sg), altdma_dir(dir),
+					 attrs | DMA_ATTR_SKIP_CPU_SYNC);
+	return ret;
+}
+
+static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
+			      int nents, enum dma_data_direction dir,
+			      unsigned long attrs)
+{
+	return altdma_fast_map_sg_common(dev, sgl, nents, dir, attrs, false);
 }
 
 #if !ALTDMA_OPS_UNMAP_PAGE_OPTIONAL
@@ -395,6 +426,160 @@ const struct dma_map_ops altdma_ops_direct_fast = {
 	.unmap_resource		= altdma_unmap_resource,
 #endif
 	.map_sg			= altdma_fast_map_sg,
+	.dma_supported		= altdma_dma_supported,
+	.get_required_mask	= altdma_get_required_mask,
+	.max_mapping_size	= altdma_max_mapping_size,
+};
+
+/*
+ * The bounce policy's fast entries: straight into the final BouncePolicy (no
+ * virtual call), maps counted per CPU here and bounces per area by the pool.
+ * Unmap and sync have work to do (copies, red zones), so they are real.
+ */
+static dma_addr_t altdma_bounce_map(struct altdma_attachment *att,
+				    phys_addr_t phys, size_t size,
+				    enum dma_data_direction dir,
+				    unsigned long attrs)
+{
+	dma_addr_t dma;
+
+	dma = altdma_core_bounce_map(att->core, phys, size, altdma_dir(dir),
+				     attrs);
+	if (unlikely(dma == DMA_MAPPING_ERROR))
+		this_cpu_inc(att->fast->map_failures);
+	else
+		this_cpu_inc(att->fast->maps);
+	return dma;
+}
+
+#if ALTDMA_OPS_MAP_PHYS
+static dma_addr_t altdma_bounce_map_phys(struct device *dev, phys_addr_t phys,
+					 size_t size,
+					 enum dma_data_direction dir,
+					 unsigned long attrs)
+{
+	struct altdma_attachment *att = altdma_attachment_of(dev);
+
+	if (unlikely(attrs & DMA_ATTR_MMIO))
+		return altdma_core_map_resource(att->core, phys, size,
+						altdma_dir(dir), attrs);
+	return altdma_bounce_map(att, phys, size, dir, attrs);
+}
+
+/* Resources never bounce: an MMIO unmap has nothing to do. */
+static void altdma_bounce_unmap_phys(struct device *dev, dma_addr_t addr,
+				     size_t size, enum dma_data_direction dir,
+				     unsigned long attrs)
+{
+	if (likely(!(attrs & DMA_ATTR_MMIO)))
+		altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
+					 altdma_dir(dir), attrs);
+}
+#else
+static dma_addr_t altdma_bounce_map_page(struct device *dev, struct page *page,
+					 unsigned long offset, size_t size,
+					 enum dma_data_direction dir,
+					 unsigned long attrs)
+{
+	return altdma_bounce_map(altdma_attachment_of(dev),
+				 page_to_phys(page) + offset, size, dir, attrs);
+}
+
+static void altdma_bounce_unmap_page(struct device *dev, dma_addr_t addr,
+				     size_t size, enum dma_data_direction dir,
+				     unsigned long attrs)
+{
+	altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
+				 altdma_dir(dir), attrs);
+}
+#endif
+
+static int altdma_bounce_map_sg(struct device *dev, struct scatterlist *sgl,
+				int nents, enum dma_data_direction dir,
+				unsigned long attrs)
+{
+	return altdma_fast_map_sg_common(dev, sgl, nents, dir, attrs, true);
+}
+
+static void altdma_bounce_unmap_sg(struct device *dev, struct scatterlist *sgl,
+				   int nents, enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+	struct altdma_core_device *core = altdma_core_of(dev);
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		altdma_core_bounce_unmap(core, sg_dma_address(sg),
+					 sg_dma_len(sg), altdma_dir(dir), attrs);
+}
+
+static void altdma_bounce_sync_single_for_cpu(struct device *dev,
+					      dma_addr_t addr, size_t size,
+					      enum dma_data_direction dir)
+{
+	altdma_core_bounce_sync_for_cpu(altdma_core_of(dev), addr, size,
+					altdma_dir(dir));
+}
+
+static void altdma_bounce_sync_single_for_device(struct device *dev,
+						 dma_addr_t addr, size_t size,
+						 enum dma_data_direction dir)
+{
+	altdma_core_bounce_sync_for_device(altdma_core_of(dev), addr, size,
+					   altdma_dir(dir));
+}
+
+static void altdma_bounce_sync_sg_for_cpu(struct device *dev,
+					  struct scatterlist *sgl, int nents,
+					  enum dma_data_direction dir)
+{
+	struct altdma_core_device *core = altdma_core_of(dev);
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		altdma_core_bounce_sync_for_cpu(core, sg_dma_address(sg),
+						sg_dma_len(sg), altdma_dir(dir));
+}
+
+static void altdma_bounce_sync_sg_for_device(struct device *dev,
+					     struct scatterlist *sgl, int nents,
+					     enum dma_data_direction dir)
+{
+	struct altdma_core_device *core = altdma_core_of(dev);
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		altdma_core_bounce_sync_for_device(core, sg_dma_address(sg),
+						   sg_dma_len(sg),
+						   altdma_dir(dir));
+}
+
+/* The bounce policy's fast table: everything but the hot entries generic. */
+const struct dma_map_ops altdma_ops_bounce_fast = {
+	.alloc			= altdma_alloc,
+	.free			= altdma_free,
+	.ALTDMA_OPS_ALLOC_PAGES	= altdma_alloc_pages,
+	.free_pages		= altdma_free_pages,
+	.mmap			= altdma_mmap,
+	.get_sgtable		= altdma_get_sgtable,
+#if ALTDMA_OPS_MAP_PHYS
+	.map_phys		= altdma_bounce_map_phys,
+	.unmap_phys		= altdma_bounce_unmap_phys,
+#else
+	.map_page		= altdma_bounce_map_page,
+	.unmap_page		= altdma_bounce_unmap_page,
+	.map_resource		= altdma_map_resource,
+	.unmap_resource		= altdma_unmap_resource,
+#endif
+	.map_sg			= altdma_bounce_map_sg,
+	.unmap_sg		= altdma_bounce_unmap_sg,
+	.sync_single_for_cpu	= altdma_bounce_sync_single_for_cpu,
+	.sync_single_for_device	= altdma_bounce_sync_single_for_device,
+	.sync_sg_for_cpu	= altdma_bounce_sync_sg_for_cpu,
+	.sync_sg_for_device	= altdma_bounce_sync_sg_for_device,
 	.dma_supported		= altdma_dma_supported,
 	.get_required_mask	= altdma_get_required_mask,
 	.max_mapping_size	= altdma_max_mapping_size,
