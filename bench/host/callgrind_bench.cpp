@@ -19,7 +19,7 @@ namespace {
 constexpr altdma_phys_t kRam = 0x100000000ull;	// fake::default_layout()'s NORMAL RAM
 constexpr int kWarmup = 16;
 
-enum class Kind { Map, FastMap, MapSg, Sync };
+enum class Kind { Map, FastMap, BounceFastMap, MapSg, Sync };
 
 struct Case {
 	const char *name;
@@ -35,10 +35,14 @@ constexpr Case kCases[] = {
 	{"direct map_sg+unmap_sg 16x4k (generic table)", ALTDMA_POLICY_DIRECT, 0, 0, Kind::MapSg, 4096},
 	{"direct sync_for_cpu+sync_for_device 4k (generic table)", ALTDMA_POLICY_DIRECT, 0, 0,
 	 Kind::Sync, 4096},
-	{"force-bounce map+unmap 4k", ALTDMA_POLICY_BOUNCE, ALTDMA_BOUNCE_FORCE, 0, Kind::Map, 4096},
-	{"force-bounce map+unmap 64k", ALTDMA_POLICY_BOUNCE, ALTDMA_BOUNCE_FORCE, 0, Kind::Map, 65536},
-	{"force-bounce map+unmap 4k, 64-byte red zones", ALTDMA_POLICY_BOUNCE,
-	 ALTDMA_BOUNCE_FORCE | ALTDMA_BOUNCE_GUARD_BYTES, 64, Kind::Map, 4096},
+	{"force-bounce map+unmap 4k (generic table)", ALTDMA_POLICY_BOUNCE, ALTDMA_BOUNCE_FORCE, 0,
+	 Kind::Map, 4096},
+	{"force-bounce map+unmap 4k (fast table)", ALTDMA_POLICY_BOUNCE, ALTDMA_BOUNCE_FORCE, 0,
+	 Kind::BounceFastMap, 4096},
+	{"force-bounce map+unmap 64k (fast table)", ALTDMA_POLICY_BOUNCE, ALTDMA_BOUNCE_FORCE, 0,
+	 Kind::BounceFastMap, 65536},
+	{"force-bounce map+unmap 4k, 64-byte red zones (fast table)", ALTDMA_POLICY_BOUNCE,
+	 ALTDMA_BOUNCE_FORCE | ALTDMA_BOUNCE_GUARD_BYTES, 64, Kind::BounceFastMap, 4096},
 };
 
 void one_op(altdma_core_device *core, const Case &c, fake::SgChain &sg, int i)
@@ -54,6 +58,11 @@ void one_op(altdma_core_device *core, const Case &c, fake::SgChain &sg, int i)
 	case Kind::FastMap:
 		altdma_core_direct_map(core, phys, c.size, ~0ull, 0);
 		break;
+	case Kind::BounceFastMap: {
+		altdma_dma_t dma = altdma_core_bounce_map(core, phys, c.size, ALTDMA_BIDIRECTIONAL, 0);
+		altdma_core_bounce_unmap(core, dma, c.size, ALTDMA_BIDIRECTIONAL, 0);
+		break;
+	}
 	case Kind::MapSg:
 		altdma_core_map_sg(core, sg.head(), sg.nents(), ALTDMA_BIDIRECTIONAL, 0);
 		altdma_core_unmap_sg(core, sg.head(), sg.nents(), ALTDMA_BIDIRECTIONAL, 0);
