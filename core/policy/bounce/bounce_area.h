@@ -124,11 +124,13 @@ private:
 	BounceMapping mapping_at(altdma_u32 head) const;
 
 	// Written on every map and unmap, under lock_ (heads_ and records_
-	// point to memory of the same kind).
-	SpinLock lock_;
+	// point to memory of the same kind). The lock comes last: its storage
+	// is sized for debug kernels, and a production spinlock_t uses only
+	// its first bytes, so the lines a map writes are the first two.
 	altdma_u32 used_slots_ = 0;
 	altdma_u32 next_ = 0;		// where the next search starts
 	AreaCounters counters_;
+	SpinLock lock_;
 
 	// Fixed by init(), on a line of their own: any CPU's unmap reads them
 	// to find its area.
