@@ -186,6 +186,7 @@ static void altdma_test_direct_fast_table(struct kunit *test)
 	dma_addr_t dma;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, before.ops_table, (u64)ALTDMA_OPS_DIRECT_FAST);
 	KUNIT_EXPECT_NULL(test, ops->sync_single_for_cpu);
 	KUNIT_EXPECT_NULL(test, ops->sync_single_for_device);
 	KUNIT_EXPECT_NULL(test, ops->sync_sg_for_cpu);
@@ -1084,6 +1085,7 @@ static void altdma_test_bounce_fast_table(struct kunit *test)
 	struct sg_table sgt;
 	int i;
 
+	KUNIT_EXPECT_EQ(test, before.ops_table, (u64)ALTDMA_OPS_BOUNCE_FAST);
 	KUNIT_EXPECT_NOT_NULL(test, ops->sync_single_for_cpu);
 	KUNIT_EXPECT_NOT_NULL(test, ops->sync_sg_for_device);
 	KUNIT_EXPECT_NOT_NULL(test, ops->unmap_sg);
@@ -1215,6 +1217,82 @@ static struct kunit_case altdma_bounce_plain_cases[] = {
 	{}
 };
 
+/*
+ * The generic table, which no policy installs by itself: the bounce suite's
+ * cases again with every callback through the core's policy interface.
+ */
+static const struct altdma_config altdma_test_bounce32_generic = {
+	.policy = ALTDMA_BOUNCE,
+	.flags = ALTDMA_GUARD_BYTES | ALTDMA_GENERIC_TABLE,
+	.emulated_mask_bits = 32,
+};
+
+static int altdma_generic_init(struct kunit *test)
+{
+	return altdma_bounce_setup(test, &altdma_test_bounce32_generic);
+}
+
+/* Installed on request under either policy, and then the core counts. */
+static void altdma_test_generic_table_installed(struct kunit *test)
+{
+	const struct altdma_config direct = {
+		.policy = ALTDMA_DIRECT,
+		.flags = ALTDMA_GENERIC_TABLE,
+	};
+	const struct altdma_config direct_bad = {
+		.policy = ALTDMA_DIRECT,
+		.flags = ALTDMA_GENERIC_TABLE | ALTDMA_FORCE_BOUNCE,
+	};
+	struct device *dev = test_dev(test);
+	struct altdma_stats before = test_stats(test);
+	void *buf = kmalloc(512, GFP_KERNEL);
+	dma_addr_t dma;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, before.ops_table, (u64)ALTDMA_OPS_GENERIC);
+	KUNIT_EXPECT_NOT_NULL(test, get_dma_ops(dev)->sync_single_for_cpu);
+
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
+	KUNIT_EXPECT_EQ(test, altdma_test_attach_locked(dev, &direct_bad), -EINVAL);
+	KUNIT_EXPECT_NULL(test, dev->dma_ops);
+	KUNIT_ASSERT_EQ(test, altdma_test_attach_locked(dev, &direct), 0);
+	before = test_stats(test);
+	KUNIT_EXPECT_EQ(test, before.ops_table, (u64)ALTDMA_OPS_GENERIC);
+	/* The direct fast table has no sync entries; the generic one has. */
+	KUNIT_EXPECT_NOT_NULL(test, get_dma_ops(dev)->sync_single_for_cpu);
+	dma = dma_map_single(dev, buf, 512, DMA_TO_DEVICE);
+	KUNIT_EXPECT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(buf));
+	dma_unmap_single(dev, dma, 512, DMA_TO_DEVICE);
+	expect_counted(test, &before, 1, 0, 0);
+	kfree(buf);
+
+	KUNIT_ASSERT_EQ(test, altdma_test_detach_locked(dev), 0);
+	KUNIT_EXPECT_EQ(test,
+			altdma_test_attach_locked(dev, &altdma_test_bounce32_generic),
+			0);
+}
+
+static struct kunit_case altdma_generic_cases[] = {
+	KUNIT_CASE(altdma_test_generic_table_installed),
+	KUNIT_CASE(altdma_test_bounce_to_device),
+	KUNIT_CASE(altdma_test_bounce_from_device),
+	KUNIT_CASE(altdma_test_bounce_bidirectional),
+	KUNIT_CASE(altdma_test_low_buffer_not_bounced),
+	KUNIT_CASE(altdma_test_syncs_copy_by_direction),
+	KUNIT_CASE(altdma_test_bounce_sg),
+	KUNIT_CASE(altdma_test_exhaustion_and_too_large),
+	KUNIT_CASE(altdma_test_bounce_coherent_and_masks),
+	{}
+};
+
+static struct kunit_suite altdma_generic_suite = {
+	.name = "altdma_generic_table",
+	.init = altdma_generic_init,
+	.exit = altdma_bounce_exit,
+	.test_cases = altdma_generic_cases,
+};
+
 static struct kunit_suite altdma_bounce_plain_suite = {
 	.name = "altdma_bounce_plain",
 	.init = altdma_bounce_plain_init,
@@ -1224,7 +1302,8 @@ static struct kunit_suite altdma_bounce_plain_suite = {
 
 kunit_test_suites(&altdma_direct_suite, &altdma_attach_suite,
 		  &altdma_bounce_suite, &altdma_force_suite,
-		  &altdma_pool_coherent_suite, &altdma_bounce_plain_suite);
+		  &altdma_pool_coherent_suite, &altdma_bounce_plain_suite,
+		  &altdma_generic_suite);
 
 MODULE_DESCRIPTION("KUnit suites for altdma");
 MODULE_LICENSE("GPL");

@@ -39,11 +39,23 @@ enum altdma_policy {
 #define ALTDMA_FORCE_BOUNCE BIT(0)		/* bounce every streaming map */
 #define ALTDMA_GUARD_BYTES BIT(1)		/* red zones around bounce slots */
 #define ALTDMA_COHERENT_FROM_POOL BIT(2)	/* coherent memory from the pool */
+/* Any policy: the generic ops table instead of the policy's fast one. */
+#define ALTDMA_GENERIC_TABLE BIT(8)
+
+/* The dma_map_ops table an attachment installed (&altdma_stats.ops_table). */
+enum altdma_ops_table {
+	ALTDMA_OPS_DIRECT_FAST = 0,	/* direct policy: map entries only */
+	ALTDMA_OPS_GENERIC = 1,		/* every entry through the core */
+	ALTDMA_OPS_BOUNCE_FAST = 2,	/* bounce policy, no virtual call */
+};
 
 /**
  * struct altdma_config - how altdma maps for one device
  * @policy: the mapping policy, an &enum altdma_policy value
  * @flags: ALTDMA_FORCE_BOUNCE, ALTDMA_GUARD_BYTES, ALTDMA_COHERENT_FROM_POOL
+ *	(bounce policy); ALTDMA_GENERIC_TABLE (any policy: every callback
+ *	through the core's policy interface, for tests and for measuring what
+ *	the fast tables save)
  * @emulated_mask_bits: bounce policy: behave as if the device reached only
  *	[0, 2^bits) (12 to 63; 0 for the real masks only)
  * @guard_size: red-zone bytes on each side of a bounce mapping (0: 64)
@@ -67,7 +79,9 @@ struct altdma_config {
  * struct altdma_stats - what altdma counted for one device
  * @pool_size: bounce pool bytes
  * @pool_used: bytes of the pool in use now
- * @pool_high_water: most bytes ever in use at once
+ * @pool_high_water: the sum of each area's most bytes in use at once:
+ *	exact while mappings stay in one area, else an upper bound; it
+ *	includes reservations cancelled before their map returned
  * @pool_largest_free: the largest free run in any area
  * @bounced_maps: bounced mappings by &enum dma_data_direction
  * @bounced_bytes: bounced bytes by &enum dma_data_direction
@@ -87,6 +101,7 @@ struct altdma_config {
  * @pool_highest_dma: DMA address of the pool's last byte
  * @coherent_frees: coherent and page frees called; with @coherent_allocs,
  *	the allocations still outstanding
+ * @ops_table: the table installed, an &enum altdma_ops_table value
  */
 struct altdma_stats {
 	u64 pool_size;
@@ -109,6 +124,7 @@ struct altdma_stats {
 	u64 pool_lowest_dma;
 	u64 pool_highest_dma;
 	u64 coherent_frees;
+	u64 ops_table;
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);

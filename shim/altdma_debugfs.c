@@ -25,6 +25,7 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "policy: %s\n", altdma_policy_name(att->config.policy));
 	seq_printf(seq, "flags: %#x\n", att->config.flags);
 	seq_printf(seq, "emulated_mask_bits: %u\n", att->config.emulated_mask_bits);
+	seq_printf(seq, "ops_table: %s\n", altdma_ops_table_name(stats.ops_table));
 	seq_printf(seq, "maps: %llu\n", stats.maps);
 	seq_printf(seq, "map_failures: %llu\n", stats.map_failures);
 	seq_printf(seq, "coherent_allocs: %llu\n", stats.coherent_allocs);

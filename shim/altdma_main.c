@@ -27,12 +27,18 @@
 static_assert(ALTDMA_FORCE_BOUNCE == ALTDMA_BOUNCE_FORCE);
 static_assert(ALTDMA_GUARD_BYTES == ALTDMA_BOUNCE_GUARD_BYTES);
 static_assert(ALTDMA_COHERENT_FROM_POOL == ALTDMA_BOUNCE_COHERENT_FROM_POOL);
+static_assert(ALTDMA_GENERIC_TABLE == ALTDMA_FLAG_GENERIC_TABLE);
+static_assert((int)ALTDMA_OPS_DIRECT_FAST == ALTDMA_TABLE_DIRECT_FAST);
+static_assert((int)ALTDMA_OPS_GENERIC == ALTDMA_TABLE_GENERIC);
+static_assert((int)ALTDMA_OPS_BOUNCE_FAST == ALTDMA_TABLE_BOUNCE_FAST);
 static_assert((int)ALTDMA_BOUNCE == ALTDMA_POLICY_BOUNCE);
 static_assert(sizeof(struct altdma_stats) == sizeof(struct altdma_core_stats));
 static_assert(offsetof(struct altdma_stats, guard_violations) ==
 	      offsetof(struct altdma_core_stats, guard_violations));
 static_assert(offsetof(struct altdma_stats, coherent_allocs) ==
 	      offsetof(struct altdma_core_stats, coherent_allocs));
+static_assert(offsetof(struct altdma_stats, ops_table) ==
+	      offsetof(struct altdma_core_stats, ops_table));
 
 static LIST_HEAD(altdma_attachments);
 static DEFINE_MUTEX(altdma_attach_lock);
@@ -465,6 +471,15 @@ EXPORT_SYMBOL_GPL(altdma_get_stats);
 const char *altdma_policy_name(u32 policy)
 {
 	return policy == ALTDMA_BOUNCE ? "bounce" : "direct";
+}
+
+const char *altdma_ops_table_name(u64 table)
+{
+	static const char *const names[] = {
+		"direct-fast", "generic", "bounce-fast",
+	};
+
+	return table < ARRAY_SIZE(names) ? names[table] : "?";
 }
 
 const char *altdma_dir_name(u32 dir)

@@ -75,11 +75,7 @@ void altdma_core_get_stats(struct altdma_core_device *core,
 
 enum altdma_table_kind altdma_core_table_kind(struct altdma_core_device *core)
 {
-	if (core->device.direct_policy())
-		return ALTDMA_TABLE_DIRECT_FAST;
-	if (core->device.bounce_policy())
-		return ALTDMA_TABLE_BOUNCE_FAST;
-	return ALTDMA_TABLE_GENERIC;
+	return core->device.table_kind();
 }
 
 altdma_dma_t altdma_core_direct_map(struct altdma_core_device *core,

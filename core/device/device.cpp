@@ -24,7 +24,9 @@ Status Device::init(const struct altdma_core_config &config)
 	if (status != Status::kOk)
 		return status;
 
+	bool generic = checked.value().flags & ALTDMA_FLAG_GENERIC_TABLE;
 	if (checked.value().policy == ALTDMA_POLICY_DIRECT) {
+		table_ = generic ? ALTDMA_TABLE_GENERIC : ALTDMA_TABLE_DIRECT_FAST;
 		direct_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
 						      ranges_);
 		policy_ = direct_;
@@ -36,6 +38,7 @@ Status Device::init(const struct altdma_core_config &config)
 		return Status::kNoMemory;
 	policy_ = bounce;
 	bounce_ = bounce;
+	table_ = generic ? ALTDMA_TABLE_GENERIC : ALTDMA_TABLE_BOUNCE_FAST;
 	return bounce->init();
 }
 
@@ -47,6 +50,7 @@ void Device::read_stats(struct altdma_core_stats *stats)
 	stats->map_failures = map_failures_.get();
 	stats->coherent_allocs = coherent_allocs_.get();
 	stats->coherent_frees = coherent_frees_.get();
+	stats->ops_table = table_;
 }
 
 altdma_dma_t Device::counted(altdma_dma_t dma)

@@ -36,6 +36,7 @@ public:
 	// The policy for its fast table, or nullptr under any other policy.
 	DirectPolicy *direct_policy() { return direct_; }
 	BouncePolicy *bounce_policy() { return bounce_; }
+	enum altdma_table_kind table_kind() const { return table_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -69,6 +70,7 @@ private:
 	MappingPolicy *policy_ = nullptr;
 	DirectPolicy *direct_ = nullptr;	// policy_, when it is direct
 	BouncePolicy *bounce_ = nullptr;	// policy_, when it bounces
+	enum altdma_table_kind table_ = ALTDMA_TABLE_GENERIC;
 	Counter maps_;
 	Counter map_failures_;
 	Counter coherent_allocs_;

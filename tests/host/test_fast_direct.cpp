@@ -50,6 +50,28 @@ TEST_F(FastDirect, TableKindFollowsThePolicy)
 	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
 	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
 	EXPECT_EQ(altdma_core_table_kind(core_), ALTDMA_TABLE_BOUNCE_FAST);
+	altdma_core_stats stats;
+	altdma_core_get_stats(core_, &stats);
+	EXPECT_EQ(stats.ops_table, (altdma_u64)ALTDMA_TABLE_BOUNCE_FAST);
+	altdma_core_destroy(core_);
+	core_ = nullptr;
+
+	// Asked for under either policy; the direct policy takes no other flag.
+	for (altdma_u32 policy : { ALTDMA_POLICY_DIRECT, ALTDMA_POLICY_BOUNCE }) {
+		cfg = config(policy);
+		cfg.flags = ALTDMA_FLAG_GENERIC_TABLE;
+		ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0)
+			<< dev_.dump_log();
+		EXPECT_EQ(altdma_core_table_kind(core_), ALTDMA_TABLE_GENERIC);
+		altdma_core_get_stats(core_, &stats);
+		EXPECT_EQ(stats.ops_table, (altdma_u64)ALTDMA_TABLE_GENERIC);
+		altdma_core_destroy(core_);
+		core_ = nullptr;
+	}
+	cfg = config(ALTDMA_POLICY_DIRECT);
+	cfg.flags = ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_BOUNCE_FORCE;
+	EXPECT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), -ALTDMA_EINVAL);
+	EXPECT_EQ(core_, nullptr);
 }
 
 TEST_F(FastDirect, AnswersAsTheOracleAndTheGenericMap)

@@ -30,6 +30,8 @@ enum altdma_policy_kind {
 #define ALTDMA_BOUNCE_FORCE (1u << 0)		/* bounce every streaming map */
 #define ALTDMA_BOUNCE_GUARD_BYTES (1u << 1)	/* red zones around slots */
 #define ALTDMA_BOUNCE_COHERENT_FROM_POOL (1u << 2)
+/* Any policy: the generic table, not the policy's fast one (tests, bench). */
+#define ALTDMA_FLAG_GENERIC_TABLE (1u << 8)
 
 #define ALTDMA_BOUNCE_DEFAULT_POOL_SIZE (4ULL << 20)
 #define ALTDMA_BOUNCE_MAX_POOL_SIZE (1ULL << 30)
@@ -50,7 +52,10 @@ struct altdma_core_config {
 	altdma_u64 max_mapping_size;
 };
 
-/* Per-device counters, a consistent snapshot per area. */
+/*
+ * Per-device counters, each area's read without its lock (each value is
+ * whole, the set is not a snapshot).
+ */
 struct altdma_core_stats {
 	altdma_u64 pool_size;
 	altdma_u64 pool_used;
@@ -72,6 +77,7 @@ struct altdma_core_stats {
 	altdma_u64 pool_lowest_dma;	/* first pool byte, 0 without a pool */
 	altdma_u64 pool_highest_dma;	/* last pool byte */
 	altdma_u64 coherent_frees;	/* coherent/page frees called */
+	altdma_u64 ops_table;		/* enum altdma_table_kind installed */
 };
 
 /* A live mapping or allocation in the bounce pool, for leak reports. */
@@ -115,7 +121,8 @@ altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
  * per CPU by the shim): the direct one leaves unmap and sync to the kernel
  * (there is nothing to undo or synchronise), the bounce one calls them. The
  * generic table sends every entry through the policy interface (and counts
- * in the core); the instrumented layers of later work build on it. Fixed
+ * in the core); the instrumented layers of later work build on it, and
+ * ALTDMA_FLAG_GENERIC_TABLE asks for it under any policy. Fixed
  * for the attachment's life: a table swapped on a live device would see
  * unmaps of maps it never saw.
  */
