@@ -14,6 +14,12 @@
 #    check_cdtors): C++ dynamic initialisation, which stock kernels never run
 #    (only CONFIG_CONSTRUCTORS kernels do);
 #  - it has exception tables (.gcc_except_table*);
+#  - two allocated sections share a name: the kernel cannot create both
+#    /sys/module/<mod>/sections/ files and warns with a stack trace at
+#    insmod.  C++ emits an inline function used in two objects as one COMDAT
+#    group per object, normally merged by ld -r; objtool on some kernel
+#    configs rewrites one object's group to a different signature, so both
+#    copies survive;
 #  - any symbol, defined or undefined, belongs to the C++ runtime or
 #    libstdc++: __cxa_* (except a *defined* __cxa_pure_virtual, which the core
 #    must provide, non-weak), __gxx_*, _Unwind_*, _ZSt*, _ZNSt*, _ZNKSt*,
@@ -182,6 +188,16 @@ allowed() {
 	return 1
 }
 
+# Allocated sections (flag A) whose name occurs more than once.
+check_duplicate_sections() {
+	local ko=$1 name count
+	while read -r count name; do
+		fail "section $name occurs $count times: insmod would warn 'cannot create duplicate filename' (an inline C++ function emitted in several objects whose COMDAT groups were not merged: define it out of line in one .cpp)"
+	done < <("$READELF" -SW "$ko" |
+		sed -n 's/^ *\[ *[0-9]*\] //p' |
+		awk '$7 ~ /A/ { print $1 }' | sort | uniq -cd)
+}
+
 check_module() {
 	local ko=$1 sec name type addr msg
 	[ -f "$ko" ] || die "module '$ko' not found"
@@ -201,6 +217,7 @@ check_module() {
 		esac
 	done < <("$READELF" -SW "$ko" | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) .*/\1/p')
 	[ ${#cdtor_secs[@]} -eq 0 ] || check_cdtors "$ko" "${cdtor_secs[@]}"
+	check_duplicate_sections "$ko"
 
 	# Symbols, defined and undefined.
 	local nm_out

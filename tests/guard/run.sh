@@ -122,6 +122,16 @@ int altdma_guard_seed(void)
 	return 42;
 }
 
+#ifdef GUARD_DUP_SECTION
+/* Two COMDAT groups of one section name, as unmerged inline C++ copies. */
+asm(".pushsection .rodata.altdma_guard_dup,\"aG\",@progbits,altdma_guard_dup_a,comdat\n"
+    "altdma_guard_dup_a: .byte 1\n"
+    ".popsection\n"
+    ".pushsection .rodata.altdma_guard_dup,\"aG\",@progbits,altdma_guard_dup_b,comdat\n"
+    "altdma_guard_dup_b: .byte 2\n"
+    ".popsection\n");
+#endif
+
 static int __init altdma_guard_init(void)
 {
 #ifdef GUARD_UNKNOWN
@@ -243,6 +253,16 @@ if build_module "$m" "$logdir/build-ctor.log"; then
 	fi
 else
 	result "rejects .init_array (C++ global with a constructor)" 1 "$logdir/build-ctor.log"
+fi
+
+# --- two allocated sections of one name (unmerged COMDAT copies) -----------
+m=$work/dupsec
+make_module "$m" "-DGUARD_DUP_SECTION" ""
+if build_module "$m" "$logdir/build-dupsec.log"; then
+	expect_reject "rejects two allocated sections of one name" \
+		"$m/altdma_guard_test.ko" "" 'section \.rodata\.altdma_guard_dup occurs 2 times'
+else
+	result "rejects two allocated sections of one name" 1 "$logdir/build-dupsec.log"
 fi
 
 # --- control: the same module without the constructor is accepted ----------

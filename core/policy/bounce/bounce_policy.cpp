@@ -152,4 +152,12 @@ void BouncePolicy::read_stats(struct altdma_core_stats *stats)
 	pool_.read_stats(stats);
 }
 
+// Out of line: an inline virtual is emitted in every object that can
+// devirtualise it, and objtool can leave those COMDAT copies unmerged.
+altdma_u64 BouncePolicy::list_live(struct altdma_core_live_mapping *out,
+				   altdma_u64 max)
+{
+	return pool_.list_live(out, max);
+}
+
 } // namespace altdma

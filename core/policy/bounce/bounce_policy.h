@@ -54,10 +54,7 @@ public:
 	bool retry_may_succeed(altdma_usize size) override;
 	void read_stats(struct altdma_core_stats *stats) override;
 	altdma_u64 list_live(struct altdma_core_live_mapping *out,
-			     altdma_u64 max) override
-	{
-		return pool_.list_live(out, max);
-	}
+			     altdma_u64 max) override;
 
 private:
 	altdma_u64 pool_limit(const DeviceLimits &limits) const;
