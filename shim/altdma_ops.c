@@ -290,20 +290,25 @@ static u64 altdma_fast_dma_mask(struct device *dev)
 	return dev->dma_mask ? *dev->dma_mask : 0;
 }
 
-static dma_addr_t altdma_fast_map(struct altdma_attachment *att,
-				  struct device *dev, phys_addr_t phys,
-				  size_t size)
+/* Both fast tables count their maps per CPU, summed by altdma_read_stats(). */
+static __always_inline dma_addr_t altdma_fast_count(struct altdma_attachment *att,
+						    dma_addr_t dma)
 {
-	dma_addr_t dma;
-
-	dma = altdma_core_direct_map(att->core, phys, size,
-				     altdma_fast_dma_mask(dev),
-				     dev->bus_dma_limit);
 	if (unlikely(dma == DMA_MAPPING_ERROR))
 		this_cpu_inc(att->fast->map_failures);
 	else
 		this_cpu_inc(att->fast->maps);
 	return dma;
+}
+
+static dma_addr_t altdma_fast_map(struct altdma_attachment *att,
+				  struct device *dev, phys_addr_t phys,
+				  size_t size)
+{
+	return altdma_fast_count(att,
+				 altdma_core_direct_map(att->core, phys, size,
+							altdma_fast_dma_mask(dev),
+							dev->bus_dma_limit));
 }
 
 #if ALTDMA_OPS_MAP_PHYS
@@ -441,15 +446,9 @@ static dma_addr_t altdma_bounce_map(struct altdma_attachment *att,
 				    enum dma_data_direction dir,
 				    unsigned long attrs)
 {
-	dma_addr_t dma;
-
-	dma = altdma_core_bounce_map(att->core, phys, size, altdma_dir(dir),
-				     attrs);
-	if (unlikely(dma == DMA_MAPPING_ERROR))
-		this_cpu_inc(att->fast->map_failures);
-	else
-		this_cpu_inc(att->fast->maps);
-	return dma;
+	return altdma_fast_count(att,
+				 altdma_core_bounce_map(att->core, phys, size,
+							altdma_dir(dir), attrs));
 }
 
 #if ALTDMA_OPS_MAP_PHYS
