@@ -155,8 +155,7 @@ BounceMapping BounceArea::mapping_at(altdma_u32 head) const
 
 	return BounceMapping{
 		r.orig, r.size, run_start + r.lead, run_start,
-		static_cast<altdma_u64>(r.run_slots) << kSlotShift, r.dir,
-		r.kind,
+		r.run_bytes(), r.dir, r.kind,
 	};
 }
 
@@ -200,9 +199,7 @@ altdma_u64 BounceArea::list_live(struct altdma_core_live_mapping *out,
 
 void BounceArea::count_reserved_locked(const Record &r)
 {
-	altdma_u64 run = static_cast<altdma_u64>(r.run_slots) << kSlotShift;
-
-	counters_.used_bytes.add_locked(run);
+	counters_.used_bytes.add_locked(r.run_bytes());
 	counters_.peak_bytes.raise_to_locked(counters_.used_bytes.get());
 	if (r.kind == BounceKind::kCoherent) {
 		counters_.coherent.add_locked(1);
@@ -215,7 +212,7 @@ void BounceArea::count_reserved_locked(const Record &r)
 
 void BounceArea::count_released_locked(const Record &r, bool cancel)
 {
-	counters_.used_bytes.sub_locked(static_cast<altdma_u64>(r.run_slots) << kSlotShift);
+	counters_.used_bytes.sub_locked(r.run_bytes());
 	if (r.kind == BounceKind::kCoherent) {
 		counters_.coherent.sub_locked(1);
 		return;

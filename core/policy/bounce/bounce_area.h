@@ -111,6 +111,11 @@ private:
 		altdma_u32 run_slots;
 		enum altdma_dir dir;
 		BounceKind kind;
+
+		altdma_u64 run_bytes() const
+		{
+			return static_cast<altdma_u64>(run_slots) << kSlotShift;
+		}
 	};
 
 	void release(altdma_phys_t bounce, bool cancel);
