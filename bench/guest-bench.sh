@@ -42,7 +42,7 @@ nmax=$ncpu
 threads=1
 [ "$nmax" -lt 2 ] || threads="1 2"
 [ "$nmax" -le 2 ] || threads="$threads $nmax"
-echo "ALTDMA-BENCH-ENV boot=$boot kernel=$(uname -r) cpus=$ncpu" \
+say "ALTDMA-BENCH-ENV boot=$boot kernel=$(uname -r) cpus=$ncpu" \
 	"accel=$(arg altdma_bench_accel unknown)" \
 	"clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
 	"runs=$runs batches=$batches threads=$(echo "$threads" | tr ' ' ,)"
@@ -115,7 +115,7 @@ while [ "$run" -le "$runs" ]; do
 				name=$(peer_name "$p") dev=$(peer_dev "$p")
 				f=/sys/kernel/debug/altdma_bench/$dev/run
 				if echo "$c $t $batches" > "$f"; then
-					echo "ALTDMA-BENCH boot=$boot peer=$name run=$run $(cat "$f")"
+					say "ALTDMA-BENCH boot=$boot peer=$name run=$run $(cat "$f")"
 				else
 					result fail "bench $boot: $c on $t threads, $name, run $run" "$(cat "$f")"
 				fi
@@ -162,7 +162,7 @@ if [ "$mb_seconds" -gt 0 ]; then
 		for t in $mt; do
 			for g in 1 16; do
 				if out=$(/lib/altdma/map_benchmark_ioctl "$t" "$mb_seconds" "$g"); then
-					echo "ALTDMA-BENCH-MB boot=$boot peer=$name threads=$t granule=$g $out"
+					say "ALTDMA-BENCH-MB boot=$boot peer=$name threads=$t granule=$g $out"
 				else
 					result fail "bench $boot: dma_map_benchmark on $name ($t threads, $g pages)"
 				fi
@@ -188,7 +188,7 @@ fio_jobs() {
 			return 1
 		fi
 		grep '^3;' /tmp/fio.out | while IFS= read -r line; do
-			echo "ALTDMA-BENCH-FIO config=$1 job=$(echo "$line" | cut -d';' -f3) run=$r terse=$line"
+			say "ALTDMA-BENCH-FIO config=$1 job=$(echo "$line" | cut -d';' -f3) run=$r terse=$line"
 		done
 	done
 	result ok "bench: fio on $1"

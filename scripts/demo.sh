@@ -29,7 +29,7 @@ echo "altdma demo: booting QEMU (q35, TCG, 6 GiB, NVMe disk of 128 MiB)"
 
 echo
 echo "=== altdma demo on $ALTDMA_KLABEL ==="
-sed -n 's/\r$//; s/^\(\[ *[0-9.]*\] \)\{0,1\}ALTDMA-DEMO //p' "$work/console.log"
+sed -n 's/\r$//; s/^\(.*\[ *[0-9.]*\] \)\{0,1\}ALTDMA-DEMO //p' "$work/console.log"
 echo
 if "$ALTDMA_ROOT/scripts/verdict.sh" demo "$work/console.log" > "$work/verdict" &&
 	! grep -q 'FAILED\|MISMATCH' "$work/console.log"; then

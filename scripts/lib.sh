@@ -54,12 +54,18 @@ altdma_fetch_deb() {
 	mkdir -p "$dir"
 	deb=$(find "$dir" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
 	if [ -z "$deb" ]; then
-		if ! (cd "$dir" && apt-get -q download "$pkg" >&2 2>/dev/null); then
-			altdma_private_apt update >&2 ||
-				altdma_die "apt update (private state) failed"
-			(cd "$dir" && altdma_private_apt download "$pkg" >&2) ||
-				altdma_die "could not download $pkg"
-		fi
+		# One download at a time: make check's parallel jobs share
+		# the private apt state.
+		(
+			flock 8
+			[ -n "$(find "$dir" -maxdepth 1 -name "${pkg}_*.deb")" ] && exit 0
+			if ! (cd "$dir" && apt-get -q download "$pkg" >&2 2>/dev/null); then
+				altdma_private_apt update >&2 ||
+					altdma_die "apt update (private state) failed"
+				(cd "$dir" && altdma_private_apt download "$pkg" >&2) ||
+					altdma_die "could not download $pkg"
+			fi
+		) 8>"$dir/.download.lock" || exit 1
 		deb=$(find "$dir" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
 	fi
 	[ -n "$deb" ] || altdma_die "could not download $pkg"
@@ -205,7 +211,8 @@ altdma_kbuild_warnings() {
 }
 
 # altdma_serve_qmp PID LOG SOCKET OUT: while the guest PID runs, executes each
-# "ALTDMA-QMP COMMAND JSON" line the guest prints on its console LOG, once
+# "ALTDMA-QMP COMMAND JSON" record the guest prints on its console LOG (a
+# /dev/kmsg record: after a timestamp, maybe inside another line), once
 # and in order, on the QMP SOCKET; answers go to OUT, failures as
 # "ALTDMA-HOST: QMP ... failed" lines. Only device_del and device_add are
 # served: the guest's console is not a way to run anything else. device_add
@@ -242,7 +249,7 @@ altdma_serve_qmp() {
 				fi
 				sleep 1
 			done
-		done < <(grep -a '^ALTDMA-QMP ' "$log" 2>/dev/null)
+		done < <(grep -ao 'ALTDMA-QMP .*' "$log" 2>/dev/null)
 		sleep 1
 	done
 }

@@ -82,7 +82,7 @@ if [ "$status" = 124 ] || [ "$status" = 137 ]; then
 	echo "ALTDMA-HOST: guest timed out after $timeout s" >> "$log"
 	exit 1
 fi
-grep -q '^ALTDMA-GUEST-END' "$log" || {
+grep -q 'ALTDMA-GUEST-END' "$log" || {
 	echo "ALTDMA-HOST: guest stopped before its end marker (qemu exit $status)" >> "$log"
 	exit 1
 }

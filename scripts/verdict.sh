@@ -24,8 +24,11 @@ label=${1:?usage: $0 [--kunit] LABEL LOG}
 log=${2:?usage: $0 [--kunit] LABEL LOG}
 [ -r "$log" ] || { echo "FAIL: $label: console log $log missing"; exit 1; }
 
-# Console lines without printk timestamps or carriage returns.
-clean=$(sed -e 's/\r$//' -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$log")
+# Console lines without printk timestamps or carriage returns. The guest's
+# own lines are /dev/kmsg records (scripts/guest/common.sh, say()): whole,
+# but they may start inside a line of ordinary output, which is dropped.
+clean=$(sed -e 's/\r$//' -e 's/^.*\[ *[0-9]*\.[0-9]*\] \(ALTDMA-[A-Z-]*\)/\1/' \
+	-e 's/^\[ *[0-9]*\.[0-9]*\] //' "$log")
 failed=0
 
 report() {

@@ -4,6 +4,8 @@
 #
 # Results go to the console as KTAP-style lines the host's verdict counts:
 #   ALTDMA-RESULT ok <name>      ALTDMA-RESULT not ok <name> [reason]
+# Every line for the host (results, hot-plug requests, the end marker) is
+# written with say(), through /dev/kmsg: see there.
 #
 # busybox insmod retries a failed finit_module() with init_module(), so a
 # module whose init fails runs that init twice: no step may count on the
@@ -16,6 +18,35 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 exec > /dev/console 2>&1
 
+# A line echoed to the console can be cut in two by a kernel message printed
+# meanwhile: a lockdep report once split an "ALTDMA-RESULT ok" line and the
+# verdict counted a failure. A /dev/kmsg record is printed whole, after a
+# timestamp (the verdict finds "[ts] ALTDMA-" anywhere in a line, since the
+# record may also land inside a line of ordinary output). Records longer
+# than the kernel takes (about 1000 bytes) and guests where /dev/kmsg is
+# rate limited for good (printk.devkmsg= on the command line) fall back to
+# the console.
+say_kmsg=0
+if echo on > /proc/sys/kernel/printk_devkmsg 2>/dev/null &&
+	[ "$(cat /proc/sys/kernel/printk_devkmsg)" = on ] && [ -w /dev/kmsg ]; then
+	say_kmsg=1
+fi
+
+# say LINE...: one line for the host.
+say() {
+	say_text="$*"
+	if [ "$say_kmsg" = 1 ] && [ "${#say_text}" -lt 900 ]; then
+		printf '<5>%s\n' "$say_text" > /dev/kmsg
+	else
+		echo "$say_text"
+	fi
+}
+
+# say_lines PREFIX < LINES: each input line as one say() line after PREFIX.
+say_lines() {
+	while IFS= read -r sl_line; do say "$1$sl_line"; done
+}
+
 # shellcheck disable=SC2034 # for the sourcing steps
 CFG=/sys/kernel/config/altdma
 # shellcheck disable=SC2034
@@ -24,9 +55,9 @@ ctl=/lib/altdma/altdmactl
 result() {
 	# result ok|fail NAME [REASON]
 	if [ "$1" = ok ]; then
-		echo "ALTDMA-RESULT ok $2"
+		say "ALTDMA-RESULT ok $2"
 	else
-		echo "ALTDMA-RESULT not ok $2 ${3:-}"
+		say "ALTDMA-RESULT not ok $2 ${3:-}"
 	fi
 }
 
@@ -60,11 +91,11 @@ report_leaks() {
 	# buckets were never set up): ask dma-api/disabled first.
 	if [ -r /sys/kernel/debug/dma-api/disabled ] &&
 		[ "$(cat /sys/kernel/debug/dma-api/disabled)" != N ]; then
-		echo "ALTDMA-DMA-API-DISABLED (dma_debug=off: no leak check)"
+		say "ALTDMA-DMA-API-DISABLED (dma_debug=off: no leak check)"
 	elif [ -r /sys/kernel/debug/dma-api/error_count ]; then
-		echo "ALTDMA-DMA-API-ERRORS $(cat /sys/kernel/debug/dma-api/error_count)"
+		say "ALTDMA-DMA-API-ERRORS $(cat /sys/kernel/debug/dma-api/error_count)"
 		# Mappings still alive after every test module is gone are leaks.
-		sed 's/^/ALTDMA-DMA-API-LIVE /' /sys/kernel/debug/dma-api/dump
+		say_lines "ALTDMA-DMA-API-LIVE " < /sys/kernel/debug/dma-api/dump
 	fi
 }
 
@@ -195,7 +226,7 @@ check_stats() {
 		result fail "$cs_name: altdma stats for the disk ($cs_st)"
 		return
 	fi
-	sed "s/^/ALTDMA-STATS $cs_name: /" "$cs_st"
+	say_lines "ALTDMA-STATS $cs_name: " < "$cs_st"
 	expect_success "$cs_name: altdma's ops mapped the I/O" \
 		test "$(stat_value "$cs_st" maps)" -ge $((2 * disk_mib))
 	expect_success "$cs_name: altdma's ops allocated the queues" \
@@ -274,7 +305,7 @@ load_chain configfs && mount_configfs 2>/dev/null
 
 finish() {
 	report_leaks
-	echo "ALTDMA-GUEST-END"
+	say "ALTDMA-GUEST-END"
 	sync
 	reboot -f
 }

@@ -5,7 +5,7 @@
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
-demo() { echo "ALTDMA-DEMO $*"; }
+demo() { say "ALTDMA-DEMO $*"; }
 dev=/dev/altdma_nvme0n1
 args=$(cat /lib/altdma/demo-args)
 
@@ -55,9 +55,10 @@ raw_disk() {
 if grep -qw ext4 /proc/filesystems; then filesystem; else raw_disk; fi
 
 for f in /sys/kernel/debug/altdma/*/stats; do
-	sed 's/^/ALTDMA-DEMO altdma /' "$f"
+	say_lines "ALTDMA-DEMO altdma " < "$f"
 done
 rmmod altdma_nvme
 rmmod altdma
-dmesg | grep 'altdma_nvme0n1: .* reads' | sed 's/^.*altdma_nvme0n1: /ALTDMA-DEMO driver counted: /'
+dmesg | grep -v ALTDMA-DEMO | grep 'altdma_nvme0n1: .* reads' |
+	sed 's/^.*altdma_nvme0n1: //' | say_lines "ALTDMA-DEMO driver counted: "
 finish

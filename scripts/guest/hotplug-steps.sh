@@ -41,7 +41,7 @@ else
 	sleep 2
 	expect_success "hotplug stock: the reader is running" \
 		sh -c '! test -e /tmp/reader-stopped'
-	echo 'ALTDMA-QMP device_del {"id": "nvme0"}'
+	say 'ALTDMA-QMP device_del {"id": "nvme0"}'
 	expect_success "hotplug stock: the disk is gone after device_del" \
 		wait_for 90 sh -c "! test -e /sys/block/$disk"
 	expect_success "hotplug stock: the PCI function is gone" \
@@ -53,7 +53,7 @@ else
 	expect_success "hotplug stock: the rule is armed (device not present)" \
 		hp_state "armed (device not present)"
 
-	echo 'ALTDMA-QMP device_add {"driver": "nvme", "id": "nvme0", "bus": "rp1", "drive": "nvm", "serial": "altdma0001"}'
+	say 'ALTDMA-QMP device_add {"driver": "nvme", "id": "nvme0", "bus": "rp1", "drive": "nvm", "serial": "altdma0001"}'
 	expect_success "hotplug stock: the device is back after device_add" \
 		wait_for 90 test -L "/sys/bus/pci/devices/$nvme/driver"
 	expect_success "hotplug stock: the armed rule attached again (driver nvme)" \
@@ -95,7 +95,7 @@ sleep 2
 expect_failure "hotplug: rmmod altdma_nvme refused while the disk is in use" \
 	rmmod altdma_nvme
 expect_success "hotplug: the reader is still running" sh -c '! test -e /tmp/reader-stopped'
-echo 'ALTDMA-QMP device_del {"id": "nvme0"}'
+say 'ALTDMA-QMP device_del {"id": "nvme0"}'
 
 n=90
 while [ "$n" -gt 0 ] && [ -e /sys/block/altdma_nvme0n1 ]; do sleep 1; n=$((n - 1)); done

@@ -57,7 +57,7 @@ dmesg > /tmp/leak.log
 if [ -n "$errors" ]; then
 	echo "$shown" > "$dmaapi/num_errors"
 	errors=$(($(cat "$dmaapi/error_count") - errors))
-	echo "ALTDMA-DMA-API-EXPECTED $errors (altdma_leaky unbound with pending mappings)"
+	say "ALTDMA-DMA-API-EXPECTED $errors (altdma_leaky unbound with pending mappings)"
 	expect_success "leak: DMA-API debugging counted the leak once" test "$errors" = 1
 fi
 expect_success "leak: the report counts the leaks" grep -q \

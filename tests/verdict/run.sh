@@ -99,6 +99,10 @@ verdict_case "clean 6.1 test-kernel log passes" clean.log pass \
 	-n '^FAIL' -n '^SKIP' -- --kunit
 verdict_case "clean 7.2 log (top-level plan, # module, # Totals, CRLF) passes" clean-7.2.log pass \
 	-m '^PASS: fixture: kunit suite altdma_force_bounce$' -n '^FAIL' -- --kunit
+verdict_case "guest records (kmsg) count where they start inside a line" kmsg-records.log fail \
+	-m "$clean_log" -m '^PASS: fixture: guest ran to completion' \
+	-1 '^PASS: fixture: insmod altdma$' \
+	-1 "^FAIL: fixture: smoke a record inside a line of output 'dd' failed" -- --kunit
 verdict_case "parameterised cases fold into their case" ktap-params.log pass \
 	-m '^PASS: fixture: kunit suite altdma_direct$' -m '^PASS: fixture: kunit altdma_test_sizes$' \
 	-n '^FAIL' -n 'kunit 512' -- --kunit
