@@ -12,6 +12,9 @@ set -euo pipefail
 kdir=${1:?usage: $0 KDIR OUTDIR}
 out=${2:?usage: $0 KDIR OUTDIR}
 mkdir -p "$out"
+# make check runs guests as parallel jobs, some for the same kernel.
+exec 9>"$out.lock"
+flock 9
 # Copy only what Kbuild reads. Files are compared by content and a changed
 # one gets a new mtime: another checkout's older copy of a file (the cache
 # is shared) must still rebuild its objects, and an unchanged file keeps its

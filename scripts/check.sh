@@ -89,9 +89,15 @@ finish() {
 # non-zero exit without a FAIL line, or no verdict line at all, is one
 # failure.
 run_verdicts() {
-	local name=$1 log=$2 prefix=$3 rc=0 n=0 line
+	local name=$1 log=$2 prefix=$3 rc=0
 	shift 3
 	"$@" >"$log" 2>&1 || rc=$?
+	count_verdicts "$name" "$log" "$prefix" "$rc"
+}
+
+# count_verdicts NAME LOG PREFIX STATUS: counts what run_verdicts ran.
+count_verdicts() {
+	local name=$1 log=$2 prefix=$3 rc=$4 n=0 line
 	while IFS= read -r line; do
 		case $line in
 		"PASS: "*) pass "$prefix${line#PASS: }"; n=$((n + 1)) ;;
@@ -106,6 +112,56 @@ run_verdicts() {
 	elif [ "$n" -eq 0 ]; then
 		fail "$name: no result" "$log"
 	fi
+}
+
+# The guests run ALTDMA_JOBS (2) at a time. A TCG guest works through a
+# sequential script and keeps about one core busy, so one guest at a time
+# leaves the second core idle; a kernel build that one of them needs first
+# shares the cores with the other. Kernel and module builds lock their own
+# directories, so jobs that need the same kernel wait for one build of it.
+# Each job writes its own log; the verdicts are counted in the order the
+# jobs were queued, once all have ended.
+job_title=() job_name=() job_log=() job_prefix=() job_cmd=()
+
+# queue_job TITLE NAME LOG PREFIX COMMAND...: a run_verdicts for later.
+queue_job() {
+	job_title+=("$1") job_name+=("$2") job_log+=("$3") job_prefix+=("$4")
+	shift 4
+	job_cmd+=("$(printf '%q ' "$@")")
+}
+
+# run_job I: runs job I in the background; "STATUS SECONDS" go to LOG.status.
+run_job() {
+	local i=$1
+	(
+		start=$SECONDS rc=0
+		eval "${job_cmd[i]}" >"${job_log[i]}" 2>&1 </dev/null || rc=$?
+		echo "$rc $((SECONDS - start))" >"${job_log[i]}.status"
+	) &
+}
+
+run_jobs() {
+	local max=${ALTDMA_JOBS:-2} next=0 running=0 i rc secs start=$SECONDS
+	[ "$max" -ge 1 ] 2>/dev/null || max=1
+	while [ "$next" -lt "${#job_cmd[@]}" ] || [ "$running" -gt 0 ]; do
+		if [ "$next" -lt "${#job_cmd[@]}" ] && [ "$running" -lt "$max" ]; then
+			echo "    started after $((SECONDS - start)) s: ${job_title[next]}"
+			run_job "$next"
+			next=$((next + 1)) running=$((running + 1))
+		else
+			wait -n
+			running=$((running - 1))
+		fi
+	done
+	echo "    all ${#job_cmd[@]} jobs ended after $((SECONDS - start)) s ($max at a time)"
+	for i in "${!job_cmd[@]}"; do
+		step "${job_title[i]}"
+		rc=1 secs=0
+		read -r rc secs 2>/dev/null <"${job_log[i]}.status"
+		count_verdicts "${job_name[i]}" "${job_log[i]}" "${job_prefix[i]}" "${rc:-1}"
+		echo "    (${secs:-0} s)"
+	done
+	job_title=() job_name=() job_log=() job_prefix=() job_cmd=()
 }
 
 # --- 0. dependencies ---------------------------------------------------------
@@ -318,25 +374,23 @@ fi
 step_done
 
 # --- vi. in-kernel tests ----------------------------------------------------------
+step "guests: in-kernel tests, harness self-test, bench quick mode (run as jobs)"
 for version in ${ALTDMA_KERNELS:-6.1 6.12 7.2 stock}; do
-	step "in-kernel tests on Linux $version (a test kernel is built once, then cached)"
 	# Debian's own kernel runs what DKMS built and installed for it.
 	dkms_mods=
 	if [ "$version" = stock ] && [ -f "$logdir/dkms-modules/altdma.ko" ]; then
 		dkms_mods=$logdir/dkms-modules
 	fi
-	ALTDMA_GUEST_DKMS_MODULES=$dkms_mods run_verdicts "linux-$version" \
-		"$logdir/guest-$version.log" "" scripts/guest-test.sh "$version"
-	step_done
+	queue_job "in-kernel tests on Linux $version (a test kernel is built once, then cached)" \
+		"linux-$version" "$logdir/guest-$version.log" "" \
+		env ALTDMA_GUEST_DKMS_MODULES="$dkms_mods" scripts/guest-test.sh "$version"
 done
 
 # --- vii. harness self-test -------------------------------------------------------
 selftest_kernel=${ALTDMA_KERNELS:-6.1}
 selftest_kernel=${selftest_kernel%% *}
-step "harness self-test on Linux $selftest_kernel (a leaked mapping must fail the verdict)"
-run_verdicts "selftest" "$logdir/selftest.log" "" \
-	scripts/guest-test.sh "$selftest_kernel" --selftest
-step_done
+queue_job "harness self-test on Linux $selftest_kernel (a leaked mapping must fail the verdict)" \
+	"selftest" "$logdir/selftest.log" "" scripts/guest-test.sh "$selftest_kernel" --selftest
 
 # --- viii. the benchmark's quick mode ----------------------------------------------
 bench_kernel=${ALTDMA_KERNELS:-6.1}
@@ -344,10 +398,10 @@ bench_kernel=${bench_kernel%% *}
 if [ "$bench_kernel" = stock ]; then
 	skip "bench quick mode (needs a test kernel; ALTDMA_KERNELS starts with stock)"
 else
-	step "make bench, quick mode, on Linux $bench_kernel (one short run per case, numbers not judged)"
-	ALTDMA_BENCH_KERNEL=$bench_kernel ALTDMA_BENCH_ACCEL=tcg run_verdicts "bench" \
-		"$logdir/bench-quick.log" "" bench/run.sh --quick
-	step_done
+	queue_job "make bench, quick mode, on Linux $bench_kernel (one short run per case, numbers not judged)" \
+		"bench" "$logdir/bench-quick.log" "" \
+		env ALTDMA_BENCH_KERNEL="$bench_kernel" ALTDMA_BENCH_ACCEL=tcg bench/run.sh --quick
 fi
+run_jobs
 
 finish
