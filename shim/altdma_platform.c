@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -129,6 +130,11 @@ altdma_u32 altdma_plat_cpu_id(void)
 altdma_u32 altdma_plat_nr_cpus(void)
 {
 	return num_possible_cpus();
+}
+
+altdma_u64 altdma_plat_random_u64(void)
+{
+	return get_random_u64();
 }
 
 void *altdma_plat_phys_to_virt(altdma_phys_t phys)

@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cctype>
 #include <cstdarg>
 #include <cstdio>
@@ -960,6 +962,15 @@ altdma_u32 altdma_plat_nr_cpus(void)
 {
 	platform().count_abi_call();
 	return platform().nr_cpus;
+}
+
+// Different on every call, and from run to run: nothing may depend on it.
+altdma_u64 altdma_plat_random_u64(void)
+{
+	static std::atomic<altdma_u64> calls{0};
+	platform().count_abi_call();
+	return std::chrono::steady_clock::now().time_since_epoch().count() * 0x9e3779b97f4a7c15ull ^
+	       calls.fetch_add(1);
 }
 
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)

@@ -28,6 +28,7 @@ typedef unsigned char altdma_u8;
 typedef unsigned int altdma_u32;
 typedef unsigned long long altdma_u64;
 typedef int altdma_s32;
+typedef long long altdma_s64;
 typedef __SIZE_TYPE__ altdma_usize;
 
 typedef char altdma_abi_u32_is_32_bits[sizeof(altdma_u32) == 4 ? 1 : -1];
@@ -206,6 +207,9 @@ void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags);
 /* The CPU running the caller (may change right after), and how many exist. */
 altdma_u32 altdma_plat_cpu_id(void);
 altdma_u32 altdma_plat_nr_cpus(void);
+
+/* 64 random bits (the kernel's get_random_u64()): seeds, not secrets. */
+altdma_u64 altdma_plat_random_u64(void);
 
 /* Scatterlist access. Entries are walked with sg_next semantics. */
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg);
