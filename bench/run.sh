@@ -14,7 +14,8 @@
 # otherwise; ALTDMA_BENCH_ACCEL=tcg forces TCG) with three edu devices and
 # an NVMe disk: "main" (dma_debug=off) times plain dma-direct, altdma
 # direct and altdma force-bounce and runs fio; "swiotlb" (swiotlb=force)
-# times swiotlb bouncing the plain device; "dmadebug" times dma-direct with
+# times swiotlb bouncing the plain device beside altdma force-bounce on a
+# second one (the one-boot bounce ratio); "dmadebug" times dma-direct with
 # dma-debug on. bench/report.py turns the console logs into results.json,
 # results.md (ratios altdma / peer) and plot.svg; the host part times the
 # core's fast paths in instructions under callgrind (bench/host).
