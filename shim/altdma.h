@@ -41,6 +41,42 @@ enum altdma_policy {
 #define ALTDMA_COHERENT_FROM_POOL BIT(2)	/* coherent memory from the pool */
 /* Any policy: the generic ops table instead of the policy's fast one. */
 #define ALTDMA_GENERIC_TABLE BIT(8)
+/* Any policy: the fault-injection layer (it needs the generic table). */
+#define ALTDMA_FAULTS BIT(9)
+
+/* What faults are injected into: each class has its own knobs. */
+enum altdma_fault_class {
+	ALTDMA_FAULT_MAP = 0,		/* map_page, map_phys of RAM */
+	ALTDMA_FAULT_MAP_SG,		/* map_sg: one decision per list */
+	ALTDMA_FAULT_MAP_RESOURCE,	/* map_resource, map_phys of MMIO */
+	ALTDMA_FAULT_ALLOC,		/* dma_alloc_coherent() and friends */
+	ALTDMA_FAULT_ALLOC_PAGES,	/* dma_alloc_pages() */
+	ALTDMA_NR_FAULT_CLASSES,
+};
+
+/*
+ * The knobs of a class, with the meanings and defaults of the kernel's
+ * fault injection (Documentation/fault-injection/fault-injection.rst):
+ * probability (percent, 0: off), interval (1), times (1; -1: no limit),
+ * space (0), verbose (2: a line and the stack; 1: a line; 0: silent); and
+ * filters: min_size, max_size (0: no bound), directions (a mask of
+ * BIT(enum dma_data_direction), all by default; allocations have none and
+ * always pass); fail_nth (N: the Nth eligible operation from now fails,
+ * then the class disarms); seed (repeats probability mode's sequence).
+ */
+enum altdma_fault_knob {
+	ALTDMA_FAULT_PROBABILITY = 0,
+	ALTDMA_FAULT_INTERVAL,
+	ALTDMA_FAULT_TIMES,
+	ALTDMA_FAULT_SPACE,
+	ALTDMA_FAULT_VERBOSE,
+	ALTDMA_FAULT_MIN_SIZE,
+	ALTDMA_FAULT_MAX_SIZE,
+	ALTDMA_FAULT_DIRECTIONS,
+	ALTDMA_FAULT_FAIL_NTH,
+	ALTDMA_FAULT_SEED,
+	ALTDMA_NR_FAULT_KNOBS,
+};
 
 /* The dma_map_ops table an attachment installed (&altdma_stats.ops_table). */
 enum altdma_ops_table {
@@ -55,7 +91,8 @@ enum altdma_ops_table {
  * @flags: ALTDMA_FORCE_BOUNCE, ALTDMA_GUARD_BYTES, ALTDMA_COHERENT_FROM_POOL
  *	(bounce policy); ALTDMA_GENERIC_TABLE (any policy: every callback
  *	through the core's policy interface, for tests and for measuring what
- *	the fast tables save)
+ *	the fast tables save); ALTDMA_FAULTS (any policy: the fault-injection
+ *	layer, on the generic table; see altdma_fault_set())
  * @emulated_mask_bits: bounce policy: behave as if the device reached only
  *	[0, 2^bits) (12 to 63; 0 for the real masks only)
  * @guard_size: red-zone bytes on each side of a bounce mapping (0: 64)
@@ -102,6 +139,10 @@ struct altdma_config {
  * @coherent_frees: coherent and page frees called; with @coherent_allocs,
  *	the allocations still outstanding
  * @ops_table: the table installed, an &enum altdma_ops_table value
+ * @fault_calls: with ALTDMA_FAULTS, the operations of each
+ *	&enum altdma_fault_class made (failed ones too)
+ * @faults_injected: with ALTDMA_FAULTS, the failures injected per class
+ *	(not in @map_failures, which counts the policy's own refusals)
  */
 struct altdma_stats {
 	u64 pool_size;
@@ -125,11 +166,17 @@ struct altdma_stats {
 	u64 pool_highest_dma;
 	u64 coherent_frees;
 	u64 ops_table;
+	u64 fault_calls[ALTDMA_NR_FAULT_CLASSES];
+	u64 faults_injected[ALTDMA_NR_FAULT_CLASSES];
 };
 
 int altdma_attach(struct device *dev, const struct altdma_config *config);
 int altdma_detach(struct device *dev);
 bool altdma_is_attached(struct device *dev);
 int altdma_get_stats(struct device *dev, struct altdma_stats *stats);
+int altdma_fault_set(struct device *dev, enum altdma_fault_class cls,
+		     enum altdma_fault_knob knob, s64 value);
+int altdma_fault_get(struct device *dev, enum altdma_fault_class cls,
+		     enum altdma_fault_knob knob, s64 *value);
 
 #endif /* _ALTDMA_H */

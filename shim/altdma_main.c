@@ -28,6 +28,17 @@ static_assert(ALTDMA_FORCE_BOUNCE == ALTDMA_BOUNCE_FORCE);
 static_assert(ALTDMA_GUARD_BYTES == ALTDMA_BOUNCE_GUARD_BYTES);
 static_assert(ALTDMA_COHERENT_FROM_POOL == ALTDMA_BOUNCE_COHERENT_FROM_POOL);
 static_assert(ALTDMA_GENERIC_TABLE == ALTDMA_FLAG_GENERIC_TABLE);
+static_assert(ALTDMA_FAULTS == ALTDMA_FLAG_FAULTS);
+static_assert((int)ALTDMA_FAULT_MAP_SG == ALTDMA_CORE_FAULT_MAP_SG);
+static_assert((int)ALTDMA_FAULT_MAP_RESOURCE == ALTDMA_CORE_FAULT_MAP_RESOURCE);
+static_assert((int)ALTDMA_FAULT_ALLOC_PAGES == ALTDMA_CORE_FAULT_ALLOC_PAGES);
+static_assert((int)ALTDMA_NR_FAULT_CLASSES == ALTDMA_CORE_FAULT_CLASS_COUNT);
+static_assert((int)ALTDMA_FAULT_VERBOSE == ALTDMA_CORE_FAULT_VERBOSE);
+static_assert((int)ALTDMA_FAULT_DIRECTIONS == ALTDMA_CORE_FAULT_DIRECTIONS);
+static_assert((int)ALTDMA_FAULT_SEED == ALTDMA_CORE_FAULT_SEED);
+static_assert((int)ALTDMA_NR_FAULT_KNOBS == ALTDMA_CORE_FAULT_KNOB_COUNT);
+static_assert(offsetof(struct altdma_stats, faults_injected) ==
+	      offsetof(struct altdma_core_stats, faults_injected));
 static_assert((int)ALTDMA_OPS_DIRECT_FAST == ALTDMA_TABLE_DIRECT_FAST);
 static_assert((int)ALTDMA_OPS_GENERIC == ALTDMA_TABLE_GENERIC);
 static_assert((int)ALTDMA_OPS_BOUNCE_FAST == ALTDMA_TABLE_BOUNCE_FAST);
@@ -467,6 +478,69 @@ int altdma_get_stats(struct device *dev, struct altdma_stats *stats)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(altdma_get_stats);
+
+/**
+ * altdma_fault_set - set a fault-injection knob of an attached device
+ * @dev: a device attached with ALTDMA_FAULTS
+ * @cls: the operation class
+ * @knob: the knob (see &enum altdma_fault_knob for meanings and ranges)
+ * @value: its new value
+ *
+ * Takes effect for the next operation; fail_nth counts from here.
+ *
+ * Context: process context; takes a mutex. May be called while the device
+ * maps.
+ * Return: 0; -EINVAL if @dev is not attached or @cls, @knob or @value is
+ * out of range (nothing changed); -EOPNOTSUPP if attached without
+ * ALTDMA_FAULTS.
+ */
+int altdma_fault_set(struct device *dev, enum altdma_fault_class cls,
+		     enum altdma_fault_knob knob, s64 value)
+{
+	struct altdma_attachment *att;
+	int ret = -EINVAL;
+
+	mutex_lock(&altdma_attach_lock);
+	att = dev ? altdma_find(dev) : NULL;
+	if (att)
+		ret = altdma_core_fault_set(att->core,
+					    (enum altdma_core_fault_class)cls,
+					    (enum altdma_core_fault_knob)knob, value);
+	mutex_unlock(&altdma_attach_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(altdma_fault_set);
+
+/**
+ * altdma_fault_get - read a fault-injection knob of an attached device
+ * @dev: a device attached with ALTDMA_FAULTS
+ * @cls: the operation class
+ * @knob: the knob; fail_nth reads the operations left until the failure,
+ *	times the failures left
+ * @value: filled on success
+ *
+ * Context: process context; takes a mutex.
+ * Return: as altdma_fault_set().
+ */
+int altdma_fault_get(struct device *dev, enum altdma_fault_class cls,
+		     enum altdma_fault_knob knob, s64 *value)
+{
+	struct altdma_attachment *att;
+	altdma_s64 got;
+	int ret = -EINVAL;
+
+	mutex_lock(&altdma_attach_lock);
+	att = dev ? altdma_find(dev) : NULL;
+	if (att)
+		ret = altdma_core_fault_get(att->core,
+					    (enum altdma_core_fault_class)cls,
+					    (enum altdma_core_fault_knob)knob, &got);
+	mutex_unlock(&altdma_attach_lock);
+	if (!ret)
+		*value = got;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(altdma_fault_get);
 
 const char *altdma_policy_name(u32 policy)
 {

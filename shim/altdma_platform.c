@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/printk.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -135,6 +136,11 @@ altdma_u32 altdma_plat_nr_cpus(void)
 altdma_u64 altdma_plat_random_u64(void)
 {
 	return get_random_u64();
+}
+
+void altdma_plat_dump_stack(void)
+{
+	dump_stack();
 }
 
 void *altdma_plat_phys_to_virt(altdma_phys_t phys)

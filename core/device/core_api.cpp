@@ -4,6 +4,7 @@
 
 #include "base/object.h"
 #include "device/device.h"
+#include "layers/fault_layer.h"
 #include "policy/bounce/bounce_policy.h"
 
 using altdma::CoherentBlock;
@@ -122,6 +123,32 @@ int altdma_core_map_sg_error(struct altdma_core_device *core,
 				Status::kNoMemory : Status::kIo);
 }
 
+int altdma_core_fault_set(struct altdma_core_device *core,
+			  enum altdma_core_fault_class cls,
+			  enum altdma_core_fault_knob knob, altdma_s64 value)
+{
+	altdma::FaultLayer *faults = core->device.faults();
+
+	if (!faults)
+		return to_errno(Status::kNotSupported);
+	return to_errno(faults->set(cls, knob, value));
+}
+
+int altdma_core_fault_get(struct altdma_core_device *core,
+			  enum altdma_core_fault_class cls,
+			  enum altdma_core_fault_knob knob, altdma_s64 *value)
+{
+	altdma::FaultLayer *faults = core->device.faults();
+
+	if (!faults)
+		return to_errno(Status::kNotSupported);
+	Result<altdma_s64> got = faults->get(cls, knob);
+	if (!got.ok())
+		return to_errno(got.status());
+	*value = got.value();
+	return 0;
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)
@@ -196,7 +223,8 @@ int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
 		      altdma_phys_t *phys, altdma_dma_t *dma)
 {
 	return store_block(core->device.alloc(size, caller_gfp, attrs,
-					      CoherentKind::kCoherent),
+					      CoherentKind::kCoherent,
+					      ALTDMA_DIR_NONE),
 			   phys, dma);
 }
 
@@ -215,12 +243,12 @@ void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
 }
 
 int altdma_core_alloc_pages(struct altdma_core_device *core,
-			    altdma_usize size, enum altdma_dir,
+			    altdma_usize size, enum altdma_dir dir,
 			    altdma_u32 caller_gfp, altdma_phys_t *phys,
 			    altdma_dma_t *dma)
 {
 	return store_block(core->device.alloc(size, caller_gfp, 0,
-					      CoherentKind::kPages),
+					      CoherentKind::kPages, dir),
 			   phys, dma);
 }
 

@@ -4,6 +4,7 @@
 #include "base/object.h"
 #include "base/util.h"
 #include "device/policy_config.h"
+#include "layers/fault_layer.h"
 #include "policy/bounce/bounce_policy.h"
 #include "policy/direct_policy.h"
 
@@ -11,6 +12,7 @@ namespace altdma {
 
 Device::~Device()
 {
+	destroy_object(faults_);
 	destroy_object(policy_);
 }
 
@@ -23,9 +25,21 @@ Status Device::init(const struct altdma_core_config &config)
 	Status status = ranges_.init(plat_, ALTDMA_GFP_KERNEL);
 	if (status != Status::kOk)
 		return status;
+	if (checked.value().flags & ALTDMA_FLAG_FAULTS) {
+		faults_ = create_object<FaultLayer>(ALTDMA_GFP_KERNEL, plat_);
+		if (!faults_)
+			return Status::kNoMemory;
+	}
+	return init_policy(checked.value());
+}
 
-	bool generic = checked.value().flags & ALTDMA_FLAG_GENERIC_TABLE;
-	if (checked.value().policy == ALTDMA_POLICY_DIRECT) {
+// A layer above the policy needs every entry through the core: the generic
+// table.
+Status Device::init_policy(const PolicyConfig &config)
+{
+	bool generic = config.flags & ALTDMA_LAYER_FLAGS;
+
+	if (config.policy == ALTDMA_POLICY_DIRECT) {
 		table_ = generic ? ALTDMA_TABLE_GENERIC : ALTDMA_TABLE_DIRECT_FAST;
 		direct_ = create_object<DirectPolicy>(ALTDMA_GFP_KERNEL, plat_,
 						      ranges_);
@@ -33,7 +47,7 @@ Status Device::init(const struct altdma_core_config &config)
 		return policy_ ? Status::kOk : Status::kNoMemory;
 	}
 	auto *bounce = create_object<BouncePolicy>(ALTDMA_GFP_KERNEL, plat_,
-						   ranges_, checked.value());
+						   ranges_, config);
 	if (!bounce)
 		return Status::kNoMemory;
 	policy_ = bounce;
@@ -51,6 +65,16 @@ void Device::read_stats(struct altdma_core_stats *stats)
 	stats->coherent_allocs = coherent_allocs_.get();
 	stats->coherent_frees = coherent_frees_.get();
 	stats->ops_table = table_;
+	if (faults_)
+		faults_->read_stats(stats);
+}
+
+// Injected failures are the policy's own failure values, and uncounted as
+// map failures: those are the policy's refusals.
+bool Device::injected(enum altdma_core_fault_class cls, altdma_u64 size,
+		      enum altdma_dir dir)
+{
+	return faults_ && faults_->should_fail(cls, size, dir);
 }
 
 altdma_dma_t Device::counted(altdma_dma_t dma)
@@ -65,23 +89,56 @@ altdma_dma_t Device::counted(altdma_dma_t dma)
 altdma_dma_t Device::map_phys(altdma_phys_t phys, altdma_usize size,
 			      enum altdma_dir dir, unsigned long attrs)
 {
+	if (injected(ALTDMA_CORE_FAULT_MAP, size, dir))
+		return ALTDMA_MAPPING_ERROR;
 	return counted(policy_->map_phys(phys, size, dir, attrs));
 }
 
 altdma_dma_t Device::map_resource(altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)
 {
+	if (injected(ALTDMA_CORE_FAULT_MAP_RESOURCE, size, dir))
+		return ALTDMA_MAPPING_ERROR;
 	return counted(policy_->map_resource(phys, size, dir, attrs));
 }
 
 Result<CoherentBlock> Device::alloc(altdma_usize size, altdma_u32 caller_gfp,
-				    unsigned long attrs, CoherentKind kind)
+				    unsigned long attrs, CoherentKind kind,
+				    enum altdma_dir dir)
 {
+	if (injected(kind == CoherentKind::kPages ? ALTDMA_CORE_FAULT_ALLOC_PAGES :
+						    ALTDMA_CORE_FAULT_ALLOC,
+		     size, dir))
+		return Status::kNoMemory;
 	Result<CoherentBlock> block = policy_->alloc(size, caller_gfp, attrs, kind);
 
 	if (block.ok())
 		coherent_allocs_.add(1);
 	return block;
+}
+
+// An entry of a list: the list's fault class decided already.
+altdma_dma_t Device::map_entry(altdma_phys_t phys, altdma_usize size,
+			       enum altdma_dir dir, unsigned long attrs)
+{
+	return counted(policy_->map_phys(phys, size, dir, attrs));
+}
+
+// The list's bytes are added up only while its class is armed. An injected
+// failure is -ENOMEM, the errno of a full pool (a retry may succeed): the
+// one error every caller of dma_map_sgtable() handles as transient.
+bool Device::list_injected(struct altdma_plat_sg *sgl, int nents,
+			   enum altdma_dir dir)
+{
+	altdma_u64 bytes = 0;
+
+	if (faults_->armed(ALTDMA_CORE_FAULT_MAP_SG)) {
+		struct altdma_plat_sg *sg = sgl;
+
+		for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
+			bytes += altdma_plat_sg_length(sg);
+	}
+	return faults_->should_fail(ALTDMA_CORE_FAULT_MAP_SG, bytes, dir);
 }
 
 int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
@@ -92,14 +149,16 @@ int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 
 	if (nents <= 0 || !sgl)
 		return to_errno(Status::kInvalid);
+	if (faults_ && list_injected(sgl, nents, dir))
+		return to_errno(Status::kNoMemory);
 	altdma_u32 length = 0;
 
 	for (mapped = 0; mapped < nents; mapped++, sg = altdma_plat_sg_next(sg)) {
 		if (!sg)
 			break;
 		length = altdma_plat_sg_length(sg);
-		altdma_dma_t dma = map_phys(altdma_plat_sg_phys(sg), length,
-					    dir, attrs);
+		altdma_dma_t dma = map_entry(altdma_plat_sg_phys(sg), length,
+					     dir, attrs);
 		if (dma == ALTDMA_MAPPING_ERROR)
 			break;
 		altdma_plat_sg_set_dma(sg, dma, length);

@@ -11,12 +11,14 @@
 #include "base/counter.h"
 #include "base/status.h"
 #include "device/dma_range_map.h"
+#include "device/policy_config.h"
 #include "policy/direct_policy.h"
 #include "policy/mapping_policy.h"
 
 namespace altdma {
 
 class BouncePolicy;
+class FaultLayer;
 
 struct PhysChunk {
 	altdma_phys_t phys;
@@ -37,6 +39,8 @@ public:
 	DirectPolicy *direct_policy() { return direct_; }
 	BouncePolicy *bounce_policy() { return bounce_; }
 	enum altdma_table_kind table_kind() const { return table_; }
+	// The fault layer, or nullptr when attached without one.
+	FaultLayer *faults() { return faults_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -46,7 +50,8 @@ public:
 	altdma_dma_t map_resource(altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs);
 	Result<CoherentBlock> alloc(altdma_usize size, altdma_u32 caller_gfp,
-				    unsigned long attrs, CoherentKind kind);
+				    unsigned long attrs, CoherentKind kind,
+				    enum altdma_dir dir);
 
 	// Returns @nents, or the negated errno after unmapping what was mapped.
 	int map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
@@ -64,12 +69,20 @@ public:
 
 private:
 	altdma_dma_t counted(altdma_dma_t dma);
+	bool injected(enum altdma_core_fault_class cls, altdma_u64 size,
+		      enum altdma_dir dir);
+	bool list_injected(struct altdma_plat_sg *sgl, int nents,
+			   enum altdma_dir dir);
+	altdma_dma_t map_entry(altdma_phys_t phys, altdma_usize size,
+			       enum altdma_dir dir, unsigned long attrs);
+	Status init_policy(const PolicyConfig &config);
 
 	struct altdma_plat_device *plat_;
 	DmaRangeMap ranges_;
 	MappingPolicy *policy_ = nullptr;
 	DirectPolicy *direct_ = nullptr;	// policy_, when it is direct
 	BouncePolicy *bounce_ = nullptr;	// policy_, when it bounces
+	FaultLayer *faults_ = nullptr;
 	enum altdma_table_kind table_ = ALTDMA_TABLE_GENERIC;
 	Counter maps_;
 	Counter map_failures_;

@@ -11,7 +11,7 @@ namespace {
 constexpr altdma_u32 kKnownFlags = ALTDMA_BOUNCE_FORCE |
 				   ALTDMA_BOUNCE_GUARD_BYTES |
 				   ALTDMA_BOUNCE_COHERENT_FROM_POOL |
-				   ALTDMA_FLAG_GENERIC_TABLE;
+				   ALTDMA_LAYER_FLAGS;
 constexpr altdma_u32 kMinMaskBits = 12;
 constexpr altdma_u32 kMaxMaskBits = 63;
 constexpr altdma_u32 kMaxGuard = 4096;
@@ -81,13 +81,13 @@ Result<PolicyConfig> check_policy_config(struct altdma_plat_device *dev,
 {
 	switch (in.policy) {
 	case ALTDMA_POLICY_DIRECT:
-		if ((in.flags & ~ALTDMA_FLAG_GENERIC_TABLE) ||
+		if ((in.flags & ~ALTDMA_LAYER_FLAGS) ||
 		    in.emulated_mask_bits || in.guard_size || in.pool_size ||
 		    in.max_mapping_size)
 			return refuse(dev, "policy", in.policy,
 				      "the direct policy takes no bounce settings");
 		return PolicyConfig{ in.policy,
-				     in.flags & ALTDMA_FLAG_GENERIC_TABLE,
+				     in.flags & ALTDMA_LAYER_FLAGS,
 				     kU64Max, 0, 0, 0 };
 	case ALTDMA_POLICY_BOUNCE:
 		return check_bounce(dev, in);

@@ -68,6 +68,7 @@ public:
 		return decide_armed(size, dir);
 	}
 
+	bool armed() const { return __atomic_load_n(&armed_, __ATOMIC_RELAXED); }
 	altdma_u64 injected() const { return injected_.get(); }
 	altdma_u64 eligible_seen() const { return seen_.get(); }
 

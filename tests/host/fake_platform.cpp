@@ -254,6 +254,7 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	lock_acquisitions_ = 0;
 	lock_contentions_ = 0;
 	abi_calls_ = 0;
+	stack_dumps_ = 0;
 	phys_to_virt_calls_ = 0;
 	phys_to_virt_locked_ = 0;
 	atomic_context = false;
@@ -971,6 +972,12 @@ altdma_u64 altdma_plat_random_u64(void)
 	platform().count_abi_call();
 	return std::chrono::steady_clock::now().time_since_epoch().count() * 0x9e3779b97f4a7c15ull ^
 	       calls.fetch_add(1);
+}
+
+void altdma_plat_dump_stack(void)
+{
+	platform().count_abi_call();
+	platform().note_stack_dump();
 }
 
 struct altdma_plat_sg *altdma_plat_sg_next(struct altdma_plat_sg *sg)

@@ -250,6 +250,9 @@ public:
 	// threads.
 	long abi_calls() const { return abi_calls_.load(); }
 	void count_abi_call() { abi_calls_++; }
+	// altdma_plat_dump_stack() calls, from all threads.
+	long stack_dumps() const { return stack_dumps_.load(); }
+	void note_stack_dump() { stack_dumps_++; }
 	// The counters and records a platform call could change, and @dev's
 	// log and rate-limit state if given.
 	Snapshot snapshot(const FakeDevice *dev = nullptr) const;
@@ -324,6 +327,7 @@ private:
 	int fail_next_pages_ = 0;
 	std::set<int> failed_zones_;
 
+	std::atomic<long> stack_dumps_{0};
 	std::map<void *, altdma_usize> allocs_;
 	std::vector<altdma_u32> alloc_gfps_;
 	int alloc_calls_ = 0;

@@ -32,6 +32,44 @@ enum altdma_policy_kind {
 #define ALTDMA_BOUNCE_COHERENT_FROM_POOL (1u << 2)
 /* Any policy: the generic table, not the policy's fast one (tests, bench). */
 #define ALTDMA_FLAG_GENERIC_TABLE (1u << 8)
+/* Any policy: the fault-injection layer (implies the generic table). */
+#define ALTDMA_FLAG_FAULTS (1u << 9)
+/* The flags of the layers above the policy, which every policy takes. */
+#define ALTDMA_LAYER_FLAGS (ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_FLAG_FAULTS)
+
+/* The operation classes faults are injected into, each with its knobs. */
+enum altdma_core_fault_class {
+	ALTDMA_CORE_FAULT_MAP = 0,	/* map_page / map_phys of RAM */
+	ALTDMA_CORE_FAULT_MAP_SG,	/* map_sg: one decision per list */
+	ALTDMA_CORE_FAULT_MAP_RESOURCE,	/* map_resource, map_phys of MMIO */
+	ALTDMA_CORE_FAULT_ALLOC,	/* coherent alloc */
+	ALTDMA_CORE_FAULT_ALLOC_PAGES,	/* alloc_pages */
+	ALTDMA_CORE_FAULT_CLASS_COUNT,
+};
+
+/*
+ * The knobs of one class, with the kernel's fault-injection meanings
+ * (Documentation/fault-injection/fault-injection.rst) and defaults:
+ * probability 0 (percent; 0 is off), interval 1, times 1 (-1: no limit),
+ * space 0, verbose 2 (0: silent, 1: a line, 2: a line and the stack);
+ * filters min_size 0, max_size 0 (no bound), directions all (a bit per
+ * enum altdma_dir; operations without one pass); fail_nth 0 (N: fail the
+ * Nth eligible operation from now, then disarm); seed (a random one until
+ * written: the same seed gives the same failures).
+ */
+enum altdma_core_fault_knob {
+	ALTDMA_CORE_FAULT_PROBABILITY = 0,
+	ALTDMA_CORE_FAULT_INTERVAL,
+	ALTDMA_CORE_FAULT_TIMES,
+	ALTDMA_CORE_FAULT_SPACE,
+	ALTDMA_CORE_FAULT_VERBOSE,
+	ALTDMA_CORE_FAULT_MIN_SIZE,
+	ALTDMA_CORE_FAULT_MAX_SIZE,
+	ALTDMA_CORE_FAULT_DIRECTIONS,
+	ALTDMA_CORE_FAULT_FAIL_NTH,
+	ALTDMA_CORE_FAULT_SEED,
+	ALTDMA_CORE_FAULT_KNOB_COUNT,
+};
 
 #define ALTDMA_BOUNCE_DEFAULT_POOL_SIZE (4ULL << 20)
 #define ALTDMA_BOUNCE_MAX_POOL_SIZE (1ULL << 30)
@@ -78,6 +116,9 @@ struct altdma_core_stats {
 	altdma_u64 pool_highest_dma;	/* last pool byte */
 	altdma_u64 coherent_frees;	/* coherent/page frees called */
 	altdma_u64 ops_table;		/* enum altdma_table_kind installed */
+	/* With the fault layer only, by enum altdma_core_fault_class: */
+	altdma_u64 fault_calls[ALTDMA_CORE_FAULT_CLASS_COUNT];	/* operations seen */
+	altdma_u64 faults_injected[ALTDMA_CORE_FAULT_CLASS_COUNT];
 };
 
 /* A live mapping or allocation in the bounce pool, for leak reports. */
@@ -170,6 +211,19 @@ void altdma_core_bounce_sync_for_device(struct altdma_core_device *core,
  */
 int altdma_core_map_sg_error(struct altdma_core_device *core,
 			     altdma_usize size);
+
+/*
+ * The fault layer's knobs (see enum altdma_core_fault_knob). Set returns 0, or
+ * -ALTDMA_EINVAL (unknown class or knob, value out of range: nothing
+ * changed) or -ALTDMA_EOPNOTSUPP (attached without ALTDMA_FLAG_FAULTS).
+ * Context: may be called while the device maps; takes the class's lock.
+ */
+int altdma_core_fault_set(struct altdma_core_device *core,
+			  enum altdma_core_fault_class cls,
+			  enum altdma_core_fault_knob knob, altdma_s64 value);
+int altdma_core_fault_get(struct altdma_core_device *core,
+			  enum altdma_core_fault_class cls,
+			  enum altdma_core_fault_knob knob, altdma_s64 *value);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
