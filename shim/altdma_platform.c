@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 
 #include "altdma_compat.h"
 #include "altdma_internal.h"
@@ -136,6 +137,11 @@ altdma_u32 altdma_plat_nr_cpus(void)
 altdma_u64 altdma_plat_random_u64(void)
 {
 	return get_random_u64();
+}
+
+altdma_u64 altdma_plat_clock_ns(void)
+{
+	return ktime_get_ns();
 }
 
 void altdma_plat_dump_stack(void)

@@ -5,11 +5,13 @@
 #include "base/object.h"
 #include "device/device.h"
 #include "layers/fault_layer.h"
+#include "layers/latency_layer.h"
 #include "policy/bounce/bounce_policy.h"
 
 using altdma::CoherentBlock;
 using altdma::CoherentKind;
 using altdma::Device;
+using altdma::LatencyScope;
 using altdma::Result;
 using altdma::Status;
 using altdma::to_errno;
@@ -27,6 +29,11 @@ namespace {
 altdma::MappingPolicy &policy_of(struct altdma_core_device *core)
 {
 	return core->device.policy();
+}
+
+altdma::LatencyLayer *latency_of(struct altdma_core_device *core)
+{
+	return core->device.latency();
 }
 
 int store_block(const Result<CoherentBlock> &block, altdma_phys_t *phys,
@@ -149,10 +156,40 @@ int altdma_core_fault_get(struct altdma_core_device *core,
 	return 0;
 }
 
+int altdma_core_latency_read(struct altdma_core_device *core,
+			     enum altdma_core_latency_class cls,
+			     struct altdma_core_latency *out)
+{
+	if (!latency_of(core))
+		return to_errno(Status::kNotSupported);
+	return to_errno(latency_of(core)->read(cls, out));
+}
+
+int altdma_core_latency_reset(struct altdma_core_device *core)
+{
+	if (!latency_of(core))
+		return to_errno(Status::kNotSupported);
+	latency_of(core)->reset();
+	return 0;
+}
+
+altdma_u64 altdma_core_latency_bucket_low(altdma_u32 bucket)
+{
+	return altdma::latency_bucket_low(bucket);
+}
+
+altdma_u64 altdma_core_latency_quantile(const struct altdma_core_latency *lat,
+					altdma_u32 ppm)
+{
+	return altdma::latency_quantile(*lat, ppm);
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_MAP);
+
 	return core->device.map_phys(phys, size, dir, attrs);
 }
 
@@ -160,6 +197,8 @@ void altdma_core_unmap_phys(struct altdma_core_device *core,
 			    altdma_dma_t addr, altdma_usize size,
 			    enum altdma_dir dir, unsigned long attrs)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP);
+
 	policy_of(core).unmap_phys(addr, size, dir, attrs);
 }
 
@@ -167,19 +206,24 @@ altdma_dma_t altdma_core_map_resource(struct altdma_core_device *core,
 				      altdma_phys_t phys, altdma_usize size,
 				      enum altdma_dir dir, unsigned long attrs)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_MAP);
+
 	return core->device.map_resource(phys, size, dir, attrs);
 }
 
-// Resources are never bounced or synced, under any policy.
-void altdma_core_unmap_resource(struct altdma_core_device *, altdma_dma_t,
+// Resources are never bounced or synced, under any policy: only timed.
+void altdma_core_unmap_resource(struct altdma_core_device *core, altdma_dma_t,
 				altdma_usize, enum altdma_dir, unsigned long)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP);
 }
 
 int altdma_core_map_sg(struct altdma_core_device *core,
 		       struct altdma_plat_sg *sgl, int nents,
 		       enum altdma_dir dir, unsigned long attrs)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_MAP_SG);
+
 	return core->device.map_sg(sgl, nents, dir, attrs);
 }
 
@@ -187,6 +231,8 @@ void altdma_core_unmap_sg(struct altdma_core_device *core,
 			  struct altdma_plat_sg *sgl, int nents,
 			  enum altdma_dir dir, unsigned long attrs)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP_SG);
+
 	core->device.unmap_sg(sgl, nents, dir, attrs);
 }
 
@@ -194,6 +240,8 @@ void altdma_core_sync_single_for_cpu(struct altdma_core_device *core,
 				     altdma_dma_t addr, altdma_usize size,
 				     enum altdma_dir dir)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
+
 	policy_of(core).sync_for_cpu(addr, size, dir);
 }
 
@@ -201,6 +249,8 @@ void altdma_core_sync_single_for_device(struct altdma_core_device *core,
 					altdma_dma_t addr, altdma_usize size,
 					enum altdma_dir dir)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
+
 	policy_of(core).sync_for_device(addr, size, dir);
 }
 
@@ -208,6 +258,8 @@ void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,
 				 struct altdma_plat_sg *sgl, int nents,
 				 enum altdma_dir dir)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
+
 	core->device.sync_sg_for_cpu(sgl, nents, dir);
 }
 
@@ -215,6 +267,8 @@ void altdma_core_sync_sg_for_device(struct altdma_core_device *core,
 				    struct altdma_plat_sg *sgl, int nents,
 				    enum altdma_dir dir)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
+
 	core->device.sync_sg_for_device(sgl, nents, dir);
 }
 
@@ -222,6 +276,8 @@ int altdma_core_alloc(struct altdma_core_device *core, altdma_usize size,
 		      altdma_u32 caller_gfp, unsigned long attrs,
 		      altdma_phys_t *phys, altdma_dma_t *dma)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_ALLOC);
+
 	return store_block(core->device.alloc(size, caller_gfp, attrs,
 					      CoherentKind::kCoherent,
 					      ALTDMA_DIR_NONE),
@@ -238,6 +294,8 @@ altdma_u64 altdma_core_list_live(struct altdma_core_device *core,
 void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
 		      altdma_dma_t dma, unsigned long)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_FREE);
+
 	core->device.count_free();
 	policy_of(core).free(size, dma);
 }
@@ -247,6 +305,8 @@ int altdma_core_alloc_pages(struct altdma_core_device *core,
 			    altdma_u32 caller_gfp, altdma_phys_t *phys,
 			    altdma_dma_t *dma)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_ALLOC);
+
 	return store_block(core->device.alloc(size, caller_gfp, 0,
 					      CoherentKind::kPages, dir),
 			   phys, dma);
@@ -256,6 +316,8 @@ void altdma_core_free_pages(struct altdma_core_device *core,
 			    altdma_usize size, altdma_dma_t dma,
 			    enum altdma_dir)
 {
+	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_FREE);
+
 	core->device.count_free();
 	policy_of(core).free(size, dma);
 }

@@ -5,6 +5,7 @@
 #include "base/util.h"
 #include "device/policy_config.h"
 #include "layers/fault_layer.h"
+#include "layers/latency_layer.h"
 #include "policy/bounce/bounce_policy.h"
 #include "policy/direct_policy.h"
 
@@ -12,6 +13,7 @@ namespace altdma {
 
 Device::~Device()
 {
+	destroy_object(latency_);
 	destroy_object(faults_);
 	destroy_object(policy_);
 }
@@ -29,6 +31,12 @@ Status Device::init(const struct altdma_core_config &config)
 		faults_ = create_object<FaultLayer>(ALTDMA_GFP_KERNEL, plat_);
 		if (!faults_)
 			return Status::kNoMemory;
+	}
+	if (checked.value().flags & ALTDMA_FLAG_LATENCY) {
+		Result<LatencyLayer *> latency = LatencyLayer::create(ALTDMA_GFP_KERNEL);
+		if (!latency.ok())
+			return latency.status();
+		latency_ = latency.value();
 	}
 	return init_policy(checked.value());
 }

@@ -19,6 +19,7 @@ namespace altdma {
 
 class BouncePolicy;
 class FaultLayer;
+class LatencyLayer;
 
 struct PhysChunk {
 	altdma_phys_t phys;
@@ -41,6 +42,8 @@ public:
 	enum altdma_table_kind table_kind() const { return table_; }
 	// The fault layer, or nullptr when attached without one.
 	FaultLayer *faults() { return faults_; }
+	// The latency layer, or nullptr when attached without one.
+	LatencyLayer *latency() { return latency_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -83,6 +86,7 @@ private:
 	DirectPolicy *direct_ = nullptr;	// policy_, when it is direct
 	BouncePolicy *bounce_ = nullptr;	// policy_, when it bounces
 	FaultLayer *faults_ = nullptr;
+	LatencyLayer *latency_ = nullptr;
 	enum altdma_table_kind table_ = ALTDMA_TABLE_GENERIC;
 	Counter maps_;
 	Counter map_failures_;

@@ -44,6 +44,7 @@ struct HeldLock {
 };
 thread_local std::vector<HeldLock> t_held;
 thread_local int t_cpu = -1;
+thread_local altdma_u64 t_clock_ns = FakePlatform::kClockStartNs;
 thread_local const FakeDevice *t_ratelimit_passed = nullptr;
 
 bool this_thread_holds(const void *lock)
@@ -255,6 +256,8 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	lock_contentions_ = 0;
 	abi_calls_ = 0;
 	stack_dumps_ = 0;
+	clock_reads_ = 0;
+	clock_step_ns = 0;
 	phys_to_virt_calls_ = 0;
 	phys_to_virt_locked_ = 0;
 	atomic_context = false;
@@ -262,6 +265,7 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	cpu_id = 0;
 	nr_cpus = 4;
 	t_cpu = -1;
+	t_clock_ns = kClockStartNs;
 	t_ratelimit_passed = nullptr;
 
 	layout_ = layout;
@@ -429,6 +433,14 @@ std::size_t FakePlatform::live_locks() const
 int FakePlatform::thread_locks_held()
 {
 	return static_cast<int>(t_held.size());
+}
+
+altdma_u64 FakePlatform::read_thread_clock(altdma_u64 step)
+{
+	altdma_u64 now = t_clock_ns;
+
+	t_clock_ns += step;
+	return now;
 }
 
 void FakePlatform::set_thread_cpu(int cpu)
@@ -972,6 +984,13 @@ altdma_u64 altdma_plat_random_u64(void)
 	platform().count_abi_call();
 	return std::chrono::steady_clock::now().time_since_epoch().count() * 0x9e3779b97f4a7c15ull ^
 	       calls.fetch_add(1);
+}
+
+altdma_u64 altdma_plat_clock_ns(void)
+{
+	platform().count_abi_call();
+	platform().note_clock_read();
+	return fake::FakePlatform::read_thread_clock(platform().clock_step_ns.load());
 }
 
 void altdma_plat_dump_stack(void)

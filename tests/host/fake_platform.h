@@ -289,6 +289,16 @@ public:
 	static void set_thread_cpu(int cpu);
 	static int thread_cpu();
 
+	// ---- clock (altdma_plat_clock_ns) -----------------------------------
+	// Each thread has its own clock, starting at kClockStartNs; every read
+	// returns it, then moves it on by clock_step_ns (so a timed operation
+	// that reads it twice takes exactly clock_step_ns). Reset to 0 steps.
+	static constexpr altdma_u64 kClockStartNs = 1000000000ull;
+	std::atomic<altdma_u64> clock_step_ns{0};
+	static altdma_u64 read_thread_clock(altdma_u64 step);
+	long clock_reads() const { return clock_reads_.load(); }
+	void note_clock_read() { clock_reads_++; }
+
 	// Implementation of the C ABI (called from fake_platform.cpp).
 	struct Lock;
 	void get_info(altdma_plat_info *info);
@@ -328,6 +338,7 @@ private:
 	std::set<int> failed_zones_;
 
 	std::atomic<long> stack_dumps_{0};
+	std::atomic<long> clock_reads_{0};
 	std::map<void *, altdma_usize> allocs_;
 	std::vector<altdma_u32> alloc_gfps_;
 	int alloc_calls_ = 0;

@@ -34,8 +34,11 @@ enum altdma_policy_kind {
 #define ALTDMA_FLAG_GENERIC_TABLE (1u << 8)
 /* Any policy: the fault-injection layer (implies the generic table). */
 #define ALTDMA_FLAG_FAULTS (1u << 9)
+/* Any policy: the latency layer (implies the generic table). */
+#define ALTDMA_FLAG_LATENCY (1u << 10)
 /* The flags of the layers above the policy, which every policy takes. */
-#define ALTDMA_LAYER_FLAGS (ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_FLAG_FAULTS)
+#define ALTDMA_LAYER_FLAGS \
+	(ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_FLAG_FAULTS | ALTDMA_FLAG_LATENCY)
 
 /* The operation classes faults are injected into, each with its knobs. */
 enum altdma_core_fault_class {
@@ -69,6 +72,36 @@ enum altdma_core_fault_knob {
 	ALTDMA_CORE_FAULT_FAIL_NTH,
 	ALTDMA_CORE_FAULT_SEED,
 	ALTDMA_CORE_FAULT_KNOB_COUNT,
+};
+
+/*
+ * The operation classes the latency layer times. map is map_page,
+ * map_phys and map_resource; sync every sync_single and sync_sg; alloc
+ * and free both coherent memory and pages.
+ */
+enum altdma_core_latency_class {
+	ALTDMA_CORE_LATENCY_MAP = 0,
+	ALTDMA_CORE_LATENCY_UNMAP,
+	ALTDMA_CORE_LATENCY_MAP_SG,
+	ALTDMA_CORE_LATENCY_UNMAP_SG,
+	ALTDMA_CORE_LATENCY_SYNC,
+	ALTDMA_CORE_LATENCY_ALLOC,
+	ALTDMA_CORE_LATENCY_FREE,
+	ALTDMA_CORE_LATENCY_CLASS_COUNT,
+};
+
+/*
+ * One class's latencies in nanoseconds, summed over the CPUs. Bucket i
+ * holds [altdma_core_latency_bucket_low(i), ..._low(i + 1)): exact below
+ * 32 ns, then 16 buckets per power of two; the last one is open-ended.
+ */
+#define ALTDMA_CORE_LATENCY_BUCKETS 432
+struct altdma_core_latency {
+	altdma_u64 count;
+	altdma_u64 sum_ns;
+	altdma_u64 min_ns;	/* 0 when count is 0 */
+	altdma_u64 max_ns;
+	altdma_u64 buckets[ALTDMA_CORE_LATENCY_BUCKETS];
 };
 
 #define ALTDMA_BOUNCE_DEFAULT_POOL_SIZE (4ULL << 20)
@@ -224,6 +257,25 @@ int altdma_core_fault_set(struct altdma_core_device *core,
 int altdma_core_fault_get(struct altdma_core_device *core,
 			  enum altdma_core_fault_class cls,
 			  enum altdma_core_fault_knob knob, altdma_s64 *value);
+
+/*
+ * The latency layer's histogram of @cls (see struct altdma_core_latency):
+ * 0, or -ALTDMA_EINVAL (unknown class) or -ALTDMA_EOPNOTSUPP (attached
+ * without ALTDMA_FLAG_LATENCY). Reset zeroes every class. Context: any;
+ * not a snapshot of operations under way.
+ */
+int altdma_core_latency_read(struct altdma_core_device *core,
+			     enum altdma_core_latency_class cls,
+			     struct altdma_core_latency *out);
+int altdma_core_latency_reset(struct altdma_core_device *core);
+/* The lowest value of bucket @bucket, in nanoseconds. */
+altdma_u64 altdma_core_latency_bucket_low(altdma_u32 bucket);
+/*
+ * The latency at quantile @ppm (parts per million: 500000 is the median)
+ * of @lat, within 3.2% of the true one; 0 for an empty histogram.
+ */
+altdma_u64 altdma_core_latency_quantile(const struct altdma_core_latency *lat,
+					altdma_u32 ppm);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,

@@ -208,6 +208,9 @@ void altdma_plat_unlock(struct altdma_plat_lock *lock, unsigned long flags);
 altdma_u32 altdma_plat_cpu_id(void);
 altdma_u32 altdma_plat_nr_cpus(void);
 
+/* A monotonic clock in nanoseconds (ktime_get_ns() in the kernel). */
+altdma_u64 altdma_plat_clock_ns(void);
+
 /* The caller's stack, into the log (dump_stack() in the kernel). */
 void altdma_plat_dump_stack(void);
 
