@@ -43,6 +43,8 @@ enum altdma_policy {
 #define ALTDMA_GENERIC_TABLE BIT(8)
 /* Any policy: the fault-injection layer (it needs the generic table). */
 #define ALTDMA_FAULTS BIT(9)
+/* Any policy: the latency layer (it needs the generic table). */
+#define ALTDMA_LATENCY BIT(10)
 
 /* What faults are injected into: each class has its own knobs. */
 enum altdma_fault_class {
@@ -78,6 +80,45 @@ enum altdma_fault_knob {
 	ALTDMA_NR_FAULT_KNOBS,
 };
 
+/*
+ * What the latency layer times: map is map_page, map_phys and
+ * map_resource; unmap their unmaps; sync every sync_single and sync_sg;
+ * alloc and free coherent memory and pages.
+ */
+enum altdma_latency_class {
+	ALTDMA_LATENCY_MAP = 0,
+	ALTDMA_LATENCY_UNMAP,
+	ALTDMA_LATENCY_MAP_SG,
+	ALTDMA_LATENCY_UNMAP_SG,
+	ALTDMA_LATENCY_SYNC,
+	ALTDMA_LATENCY_ALLOC,
+	ALTDMA_LATENCY_FREE,
+	ALTDMA_NR_LATENCY_CLASSES,
+};
+
+#define ALTDMA_LATENCY_BUCKETS 432
+
+/**
+ * struct altdma_latency - one class's latencies, summed over the CPUs
+ * @count: operations timed (failed ones too)
+ * @sum_ns: their total time in nanoseconds
+ * @min_ns: the shortest (0 when @count is 0)
+ * @max_ns: the longest
+ * @buckets: a histogram: bucket i counts times from
+ *	altdma_latency_bucket_low(i) to before altdma_latency_bucket_low(i + 1)
+ *	(exact below 32 ns, then 16 buckets per power of two; the last bucket,
+ *	from about 1 s, is open-ended)
+ *
+ * About 3.5 KiB: allocate it rather than put it on the stack.
+ */
+struct altdma_latency {
+	u64 count;
+	u64 sum_ns;
+	u64 min_ns;
+	u64 max_ns;
+	u64 buckets[ALTDMA_LATENCY_BUCKETS];
+};
+
 /* The dma_map_ops table an attachment installed (&altdma_stats.ops_table). */
 enum altdma_ops_table {
 	ALTDMA_OPS_DIRECT_FAST = 0,	/* direct policy: map entries only */
@@ -92,7 +133,9 @@ enum altdma_ops_table {
  *	(bounce policy); ALTDMA_GENERIC_TABLE (any policy: every callback
  *	through the core's policy interface, for tests and for measuring what
  *	the fast tables save); ALTDMA_FAULTS (any policy: the fault-injection
- *	layer, on the generic table; see altdma_fault_set())
+ *	layer, on the generic table; see altdma_fault_set()); ALTDMA_LATENCY
+ *	(any policy: per-CPU latency histograms, on the generic table; see
+ *	altdma_latency_read())
  * @emulated_mask_bits: bounce policy: behave as if the device reached only
  *	[0, 2^bits) (12 to 63; 0 for the real masks only)
  * @guard_size: red-zone bytes on each side of a bounce mapping (0: 64)
@@ -178,5 +221,11 @@ int altdma_fault_set(struct device *dev, enum altdma_fault_class cls,
 		     enum altdma_fault_knob knob, s64 value);
 int altdma_fault_get(struct device *dev, enum altdma_fault_class cls,
 		     enum altdma_fault_knob knob, s64 *value);
+
+int altdma_latency_read(struct device *dev, enum altdma_latency_class cls,
+			struct altdma_latency *lat);
+int altdma_latency_reset(struct device *dev);
+u64 altdma_latency_bucket_low(u32 bucket);
+u64 altdma_latency_quantile(const struct altdma_latency *lat, u32 ppm);
 
 #endif /* _ALTDMA_H */

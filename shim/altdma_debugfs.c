@@ -2,11 +2,13 @@
 /*
  * /sys/kernel/debug/altdma/<device>/: read-only reports per attached device.
  * stats has its policy and everything the core counts for it; live lists
- * the bounce pool's live mappings and allocations. (Controls are in
+ * the bounce pool's live mappings and allocations; latency (with the
+ * latency layer) a table and a histogram per operation class. (Controls are in
  * configfs: lockdown allows only read-only debugfs files.)
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -19,7 +21,7 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 {
 	struct altdma_attachment *att = seq->private;
 	struct altdma_core_stats stats;
-	int dir;
+	int dir, cls;
 
 	altdma_read_stats(att, &stats);
 	seq_printf(seq, "policy: %s\n", altdma_policy_name(att->config.policy));
@@ -49,6 +51,12 @@ static int altdma_stats_show(struct seq_file *seq, void *unused)
 	seq_printf(seq, "fail_unreachable: %llu\n", stats.fail_unreachable);
 	seq_printf(seq, "guard_violations: %llu\n", stats.guard_violations);
 	seq_printf(seq, "refused_calls: %llu\n", stats.refused_calls);
+	if (att->config.flags & ALTDMA_FAULTS)
+		for (cls = 0; cls < ALTDMA_NR_FAULT_CLASSES; cls++)
+			seq_printf(seq, "faults_%s: %llu calls, %llu injected\n",
+				   altdma_fault_class_name(cls),
+				   stats.fault_calls[cls],
+				   stats.faults_injected[cls]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(altdma_stats);
@@ -77,6 +85,84 @@ static int altdma_live_show(struct seq_file *seq, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(altdma_live);
 
+#define ALTDMA_BAR_WIDTH 40
+/* Histogram rows: one per power of two, 16 of the core's buckets each. */
+#define ALTDMA_BUCKETS_PER_ROW 16
+#define ALTDMA_ROWS (ALTDMA_LATENCY_BUCKETS / ALTDMA_BUCKETS_PER_ROW)
+
+static void altdma_latency_row(struct seq_file *seq,
+			       const struct altdma_latency *lat, int cls)
+{
+	seq_printf(seq, "%-9s %10llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
+		   altdma_latency_class_name(cls), lat->count, lat->min_ns,
+		   altdma_latency_quantile(lat, 500000),
+		   altdma_latency_quantile(lat, 900000),
+		   altdma_latency_quantile(lat, 990000),
+		   altdma_latency_quantile(lat, 999000), lat->max_ns,
+		   lat->count ? div64_u64(lat->sum_ns, lat->count) : 0);
+}
+
+static void altdma_latency_bars(struct seq_file *seq,
+				const struct altdma_latency *lat, int cls)
+{
+	u64 rows[ALTDMA_ROWS] = {}, most = 0;
+	int first = -1, last = -1, r, b;
+
+	for (b = 0; b < ALTDMA_LATENCY_BUCKETS; b++)
+		rows[b / ALTDMA_BUCKETS_PER_ROW] += lat->buckets[b];
+	for (r = 0; r < ALTDMA_ROWS; r++) {
+		if (!rows[r])
+			continue;
+		if (first < 0)
+			first = r;
+		last = r;
+		most = max(most, rows[r]);
+	}
+	if (first < 0)
+		return;
+	seq_printf(seq, "\n%s:\n", altdma_latency_class_name(cls));
+	for (r = first; r <= last; r++) {
+		u64 lo = altdma_latency_bucket_low(r * ALTDMA_BUCKETS_PER_ROW);
+		int width = div64_u64(rows[r] * ALTDMA_BAR_WIDTH + most - 1, most);
+
+		if (r + 1 < ALTDMA_ROWS)
+			seq_printf(seq, "  %10llu - %-10llu ns |", lo,
+				   altdma_latency_bucket_low((r + 1) *
+						ALTDMA_BUCKETS_PER_ROW) - 1);
+		else
+			seq_printf(seq, "  %10llu +            ns |", lo);
+		seq_printf(seq, "%.*s%*s %llu\n", width,
+			   "########################################",
+			   ALTDMA_BAR_WIDTH - width, "", rows[r]);
+	}
+}
+
+static int altdma_latency_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_latency *lat;
+	int cls, ret = 0;
+
+	lat = kvcalloc(ALTDMA_NR_LATENCY_CLASSES, sizeof(*lat), GFP_KERNEL);
+	if (!lat)
+		return -ENOMEM;
+	for (cls = 0; cls < ALTDMA_NR_LATENCY_CLASSES && !ret; cls++)
+		ret = altdma_core_latency_read(att->core, cls,
+					       (struct altdma_core_latency *)&lat[cls]);
+	if (!ret) {
+		seq_printf(seq, "%-9s %10s %8s %8s %8s %8s %8s %8s %8s  (ns)\n",
+			   "class", "count", "min", "p50", "p90", "p99",
+			   "p99.9", "max", "mean");
+		for (cls = 0; cls < ALTDMA_NR_LATENCY_CLASSES; cls++)
+			altdma_latency_row(seq, &lat[cls], cls);
+		for (cls = 0; cls < ALTDMA_NR_LATENCY_CLASSES; cls++)
+			altdma_latency_bars(seq, &lat[cls], cls);
+	}
+	kvfree(lat);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_latency);
+
 void altdma_debugfs_init(void)
 {
 	altdma_debugfs_root = debugfs_create_dir("altdma", NULL);
@@ -96,6 +182,9 @@ void altdma_debugfs_add(struct altdma_attachment *att)
 			    &altdma_stats_fops);
 	debugfs_create_file("live", 0444, att->debugfs, att,
 			    &altdma_live_fops);
+	if (att->config.flags & ALTDMA_LATENCY)
+		debugfs_create_file("latency", 0444, att->debugfs, att,
+				    &altdma_latency_fops);
 }
 
 void altdma_debugfs_remove(struct altdma_attachment *att)

@@ -79,6 +79,8 @@ void altdma_read_stats(struct altdma_attachment *att,
 
 const char *altdma_policy_name(u32 policy);
 const char *altdma_dir_name(u32 dir);
+const char *altdma_fault_class_name(u32 cls);
+const char *altdma_latency_class_name(u32 cls);
 const char *altdma_ops_table_name(u64 table);
 
 void altdma_debugfs_init(void);

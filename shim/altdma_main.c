@@ -39,6 +39,14 @@ static_assert((int)ALTDMA_FAULT_SEED == ALTDMA_CORE_FAULT_SEED);
 static_assert((int)ALTDMA_NR_FAULT_KNOBS == ALTDMA_CORE_FAULT_KNOB_COUNT);
 static_assert(offsetof(struct altdma_stats, faults_injected) ==
 	      offsetof(struct altdma_core_stats, faults_injected));
+static_assert(ALTDMA_LATENCY == ALTDMA_FLAG_LATENCY);
+static_assert((int)ALTDMA_LATENCY_SYNC == ALTDMA_CORE_LATENCY_SYNC);
+static_assert((int)ALTDMA_LATENCY_FREE == ALTDMA_CORE_LATENCY_FREE);
+static_assert((int)ALTDMA_NR_LATENCY_CLASSES == ALTDMA_CORE_LATENCY_CLASS_COUNT);
+static_assert(ALTDMA_LATENCY_BUCKETS == ALTDMA_CORE_LATENCY_BUCKETS);
+static_assert(sizeof(struct altdma_latency) == sizeof(struct altdma_core_latency));
+static_assert(offsetof(struct altdma_latency, buckets) ==
+	      offsetof(struct altdma_core_latency, buckets));
 static_assert((int)ALTDMA_OPS_DIRECT_FAST == ALTDMA_TABLE_DIRECT_FAST);
 static_assert((int)ALTDMA_OPS_GENERIC == ALTDMA_TABLE_GENERIC);
 static_assert((int)ALTDMA_OPS_BOUNCE_FAST == ALTDMA_TABLE_BOUNCE_FAST);
@@ -542,6 +550,83 @@ int altdma_fault_get(struct device *dev, enum altdma_fault_class cls,
 }
 EXPORT_SYMBOL_GPL(altdma_fault_get);
 
+/**
+ * altdma_latency_read - the latency histogram of one class of operations
+ * @dev: a device attached with ALTDMA_LATENCY
+ * @cls: the class
+ * @lat: filled on success
+ *
+ * Each field is summed over the CPUs while the device may go on mapping:
+ * the counts of operations under way may be one off each other.
+ *
+ * Context: process context; takes a mutex.
+ * Return: 0; -EINVAL if @dev is not attached or @cls is out of range;
+ * -EOPNOTSUPP if attached without ALTDMA_LATENCY.
+ */
+int altdma_latency_read(struct device *dev, enum altdma_latency_class cls,
+			struct altdma_latency *lat)
+{
+	struct altdma_attachment *att;
+	int ret = -EINVAL;
+
+	mutex_lock(&altdma_attach_lock);
+	att = dev ? altdma_find(dev) : NULL;
+	if (att)
+		ret = altdma_core_latency_read(att->core,
+					       (enum altdma_core_latency_class)cls,
+					       (struct altdma_core_latency *)lat);
+	mutex_unlock(&altdma_attach_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(altdma_latency_read);
+
+/**
+ * altdma_latency_reset - start every latency histogram of a device over
+ * @dev: a device attached with ALTDMA_LATENCY
+ *
+ * Context: process context; takes a mutex.
+ * Return: as altdma_latency_read().
+ */
+int altdma_latency_reset(struct device *dev)
+{
+	struct altdma_attachment *att;
+	int ret = -EINVAL;
+
+	mutex_lock(&altdma_attach_lock);
+	att = dev ? altdma_find(dev) : NULL;
+	if (att)
+		ret = altdma_core_latency_reset(att->core);
+	mutex_unlock(&altdma_attach_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(altdma_latency_reset);
+
+/**
+ * altdma_latency_bucket_low - the shortest time a histogram bucket holds
+ * @bucket: its index, below %ALTDMA_LATENCY_BUCKETS
+ *
+ * Return: nanoseconds.
+ */
+u64 altdma_latency_bucket_low(u32 bucket)
+{
+	return altdma_core_latency_bucket_low(bucket);
+}
+EXPORT_SYMBOL_GPL(altdma_latency_bucket_low);
+
+/**
+ * altdma_latency_quantile - a quantile of a latency histogram
+ * @lat: the histogram
+ * @ppm: the quantile in parts per million (500000: the median)
+ *
+ * Return: nanoseconds, within 3.2% of the exact quantile; 0 when empty.
+ */
+u64 altdma_latency_quantile(const struct altdma_latency *lat, u32 ppm)
+{
+	return altdma_core_latency_quantile((const struct altdma_core_latency *)lat,
+					    ppm);
+}
+EXPORT_SYMBOL_GPL(altdma_latency_quantile);
+
 const char *altdma_policy_name(u32 policy)
 {
 	return policy == ALTDMA_BOUNCE ? "bounce" : "direct";
@@ -554,6 +639,35 @@ const char *altdma_ops_table_name(u64 table)
 	};
 
 	return table < ARRAY_SIZE(names) ? names[table] : "?";
+}
+
+const char *altdma_latency_class_name(u32 cls)
+{
+	static const char *const names[ALTDMA_NR_LATENCY_CLASSES] = {
+		[ALTDMA_LATENCY_MAP] = "map",
+		[ALTDMA_LATENCY_UNMAP] = "unmap",
+		[ALTDMA_LATENCY_MAP_SG] = "map_sg",
+		[ALTDMA_LATENCY_UNMAP_SG] = "unmap_sg",
+		[ALTDMA_LATENCY_SYNC] = "sync",
+		[ALTDMA_LATENCY_ALLOC] = "alloc",
+		[ALTDMA_LATENCY_FREE] = "free",
+	};
+
+	return cls < ARRAY_SIZE(names) ? names[cls] : "?";
+}
+
+/* Also the names of the configfs faults/ directories. */
+const char *altdma_fault_class_name(u32 cls)
+{
+	static const char *const names[ALTDMA_NR_FAULT_CLASSES] = {
+		[ALTDMA_FAULT_MAP] = "map",
+		[ALTDMA_FAULT_MAP_SG] = "map_sg",
+		[ALTDMA_FAULT_MAP_RESOURCE] = "map_resource",
+		[ALTDMA_FAULT_ALLOC] = "alloc",
+		[ALTDMA_FAULT_ALLOC_PAGES] = "alloc_pages",
+	};
+
+	return cls < ARRAY_SIZE(names) ? names[cls] : "?";
 }
 
 const char *altdma_dir_name(u32 dir)

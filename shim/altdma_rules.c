@@ -44,7 +44,7 @@
 static char *attach;
 module_param(attach, charp, 0444);
 MODULE_PARM_DESC(attach,
-		 "rules made at load, as in configfs: BUS/DEVICE[,KEY=VALUE...][;...], e.g. pci/0000:01:00.0,policy=bounce,emulated_mask_bits=32;platform/NAME,policy=direct (keys: policy, force, emulated_mask_bits, pool_mb, guard_bytes, max_mapping_kb)");
+		 "rules made at load, as in configfs: BUS/DEVICE[,KEY=VALUE...][;...], e.g. pci/0000:01:00.0,policy=bounce,emulated_mask_bits=32;platform/NAME,policy=direct (keys: policy, force, emulated_mask_bits, pool_mb, guard_bytes, max_mapping_kb, fault_injection, latency)");
 
 static DEFINE_MUTEX(altdma_rules_lock);
 static LIST_HEAD(altdma_rules);
@@ -65,6 +65,8 @@ static const struct altdma_key_info altdma_keys[ALTDMA_NR_KEYS] = {
 	[ALTDMA_KEY_POOL_MB] = { "pool_mb", 0, 1024 },
 	[ALTDMA_KEY_GUARD_BYTES] = { "guard_bytes", 0, 4096 },
 	[ALTDMA_KEY_MAX_MAPPING_KB] = { "max_mapping_kb", 0, 4096 },
+	[ALTDMA_KEY_FAULT_INJECTION] = { "fault_injection", 0, 1 },
+	[ALTDMA_KEY_LATENCY] = { "latency", 0, 1 },
 };
 
 const char *altdma_key_name(enum altdma_rule_key key)
@@ -211,7 +213,7 @@ static int altdma_settings_check(const struct altdma_rule_settings *s,
 
 	if (s->value[ALTDMA_KEY_POLICY] == ALTDMA_BOUNCE)
 		return 0;
-	for (key = ALTDMA_KEY_FORCE; key < ALTDMA_NR_KEYS; key++) {
+	for (key = ALTDMA_KEY_FORCE; key <= ALTDMA_KEY_LAST_BOUNCE; key++) {
 		if (!s->value[key])
 			continue;
 		snprintf(why, why_len,
@@ -237,6 +239,10 @@ static void altdma_settings_to_config(const struct altdma_rule_settings *s,
 	cfg->emulated_mask_bits = s->value[ALTDMA_KEY_EMULATED_MASK_BITS];
 	cfg->pool_size = (u64)s->value[ALTDMA_KEY_POOL_MB] << 20;
 	cfg->max_mapping_size = (u64)s->value[ALTDMA_KEY_MAX_MAPPING_KB] << 10;
+	if (s->value[ALTDMA_KEY_FAULT_INJECTION])
+		cfg->flags |= ALTDMA_FAULTS;
+	if (s->value[ALTDMA_KEY_LATENCY])
+		cfg->flags |= ALTDMA_LATENCY;
 }
 
 /**
@@ -259,7 +265,7 @@ struct altdma_rule *altdma_rule_create(struct altdma_bus *bus, const char *name)
 	rule->bus = bus;
 	rule->settings.value[ALTDMA_KEY_POLICY] = ALTDMA_DIRECT;
 	INIT_LIST_HEAD(&rule->node);
-	config_group_init_type_name(&rule->group, name, &altdma_rule_type);
+	altdma_configfs_init_rule(rule, name);
 	return rule;
 }
 
@@ -574,6 +580,110 @@ ssize_t altdma_rule_state(struct altdma_rule *rule, char *buf)
 		len = sysfs_emit(buf, "armed (no driver bound: attaches when one binds)\n");
 	altdma_rule_unlock(dev);
 	return len;
+}
+
+/*
+ * The knobs and histograms live in the attachment (they survive the
+ * driver's unbind and bind, not a detach). With altdma_rules_lock held:
+ * rule->dev stays.
+ */
+static int altdma_rule_layer_locked(struct altdma_rule *rule,
+				    enum altdma_rule_key key, const char *what)
+{
+	const char *name = altdma_key_name(key);
+
+	lockdep_assert_held(&altdma_rules_lock);
+	if (!rule->dev) {
+		pr_err("%s/%s: %s: not attached: enable the rule (with %s 1) first; it attaches at once to a device with no driver bound\n",
+		       rule->bus->name, altdma_rule_name(rule), what, name);
+		return -ENODEV;
+	}
+	if (!rule->settings.value[key]) {
+		pr_err("%s/%s: %s: attached without %s: write 0 to enable, 1 to %s, then 1 to enable\n",
+		       rule->bus->name, altdma_rule_name(rule), what, name,
+		       name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int altdma_rule_faults_locked(struct altdma_rule *rule, const char *what)
+{
+	return altdma_rule_layer_locked(rule, ALTDMA_KEY_FAULT_INJECTION, what);
+}
+
+/**
+ * altdma_rule_fault_set - set a fault knob of the rule's attachment
+ * @rule: the rule
+ * @cls: the operation class
+ * @knob: the knob
+ * @value: its value, checked by altdma_fault_set()
+ *
+ * Return: 0; -ENODEV if not attached, -EOPNOTSUPP if attached without
+ * fault_injection, -EINVAL for a value out of range (nothing changed).
+ */
+int altdma_rule_fault_set(struct altdma_rule *rule, enum altdma_fault_class cls,
+			  enum altdma_fault_knob knob, s64 value)
+{
+	int ret;
+
+	mutex_lock(&altdma_rules_lock);
+	ret = altdma_rule_faults_locked(rule, "faults/ knobs");
+	if (!ret)
+		ret = altdma_fault_set(rule->dev, cls, knob, value);
+	mutex_unlock(&altdma_rules_lock);
+	return ret;
+}
+
+int altdma_rule_fault_get(struct altdma_rule *rule, enum altdma_fault_class cls,
+			  enum altdma_fault_knob knob, s64 *value)
+{
+	int ret;
+
+	mutex_lock(&altdma_rules_lock);
+	ret = altdma_rule_faults_locked(rule, "faults/ knobs");
+	if (!ret)
+		ret = altdma_fault_get(rule->dev, cls, knob, value);
+	mutex_unlock(&altdma_rules_lock);
+	return ret;
+}
+
+int altdma_rule_fault_counts(struct altdma_rule *rule,
+			     enum altdma_fault_class cls, u64 *calls,
+			     u64 *injected)
+{
+	struct altdma_stats stats;
+	int ret;
+
+	mutex_lock(&altdma_rules_lock);
+	ret = altdma_rule_faults_locked(rule, "faults/ counts");
+	if (!ret)
+		ret = altdma_get_stats(rule->dev, &stats);
+	mutex_unlock(&altdma_rules_lock);
+	if (!ret) {
+		*calls = stats.fault_calls[cls];
+		*injected = stats.faults_injected[cls];
+	}
+	return ret;
+}
+
+/**
+ * altdma_rule_latency_reset - start the rule's latency histograms over
+ * @rule: the rule
+ *
+ * Return: 0; -ENODEV if not attached, -EOPNOTSUPP if attached without
+ * latency.
+ */
+int altdma_rule_latency_reset(struct altdma_rule *rule)
+{
+	int ret;
+
+	mutex_lock(&altdma_rules_lock);
+	ret = altdma_rule_layer_locked(rule, ALTDMA_KEY_LATENCY, "latency_reset");
+	if (!ret)
+		ret = altdma_latency_reset(rule->dev);
+	mutex_unlock(&altdma_rules_lock);
+	return ret;
 }
 
 /* Runs after the driver's own devres on unbind and on a failed probe. */

@@ -30,6 +30,9 @@ enum altdma_rule_key {
 	ALTDMA_KEY_POOL_MB,
 	ALTDMA_KEY_GUARD_BYTES,
 	ALTDMA_KEY_MAX_MAPPING_KB,
+	ALTDMA_KEY_LAST_BOUNCE = ALTDMA_KEY_MAX_MAPPING_KB,
+	ALTDMA_KEY_FAULT_INJECTION,	/* any policy: the faults/ knobs act */
+	ALTDMA_KEY_LATENCY,		/* any policy: the latency histograms */
 	ALTDMA_NR_KEYS,
 };
 
@@ -52,6 +55,18 @@ struct altdma_bus {
 };
 
 /**
+ * struct altdma_fault_group - faults/<class>/ of a rule: one class's knobs
+ * @group: the configfs directory
+ * @rule: the rule it belongs to
+ * @cls: the operation class
+ */
+struct altdma_fault_group {
+	struct config_group group;
+	struct altdma_rule *rule;
+	enum altdma_fault_class cls;
+};
+
+/**
  * struct altdma_rule - attach altdma to one device by name
  * @group: the configfs directory; its name is the device's name
  * @bus: the bus the device is on
@@ -64,6 +79,8 @@ struct altdma_bus {
  *	reference), or %NULL
  * @refused: why the last attach was refused, or ""
  * @node: entry in the list of rules
+ * @faults: the faults/ directory (a configfs default group)
+ * @fault_class: its subdirectories, one per &enum altdma_fault_class
  */
 struct altdma_rule {
 	struct config_group group;
@@ -75,6 +92,8 @@ struct altdma_rule {
 	struct device *dev;
 	char refused[ALTDMA_REASON_LEN];
 	struct list_head node;
+	struct config_group faults;
+	struct altdma_fault_group fault_class[ALTDMA_NR_FAULT_CLASSES];
 };
 
 static inline struct altdma_rule *altdma_rule_of(struct config_item *item)
@@ -106,12 +125,21 @@ bool altdma_rule_enabled(struct altdma_rule *rule);
 void altdma_rule_get_settings(struct altdma_rule *rule,
 			      struct altdma_rule_settings *settings);
 ssize_t altdma_rule_state(struct altdma_rule *rule, char *buf);
+int altdma_rule_fault_set(struct altdma_rule *rule, enum altdma_fault_class cls,
+			  enum altdma_fault_knob knob, s64 value);
+int altdma_rule_fault_get(struct altdma_rule *rule, enum altdma_fault_class cls,
+			  enum altdma_fault_knob knob, s64 *value);
+int altdma_rule_fault_counts(struct altdma_rule *rule,
+			     enum altdma_fault_class cls, u64 *calls,
+			     u64 *injected);
+int altdma_rule_latency_reset(struct altdma_rule *rule);
 int altdma_bus_notify(struct notifier_block *nb, unsigned long action,
 		      void *data);
 
 /* altdma_configfs.c: the configfs tree. */
 extern struct configfs_subsystem altdma_subsys;
 extern const struct config_item_type altdma_rule_type;
+void altdma_configfs_init_rule(struct altdma_rule *rule, const char *name);
 int altdma_configfs_init(void);
 void altdma_configfs_exit(void);
 int altdma_configfs_add_rule(struct altdma_rule *rule);
