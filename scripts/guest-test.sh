@@ -79,7 +79,8 @@ altdma_readme_recipes "$work/recipes" > /dev/null
 files+=("$work/recipes"/recipe-*.sh)
 kunit=()
 if [ -f "$mods/kunit/altdma_kunit.ko" ]; then
-	files+=("$mods/kunit/altdma_kunit.ko")
+	files+=("$mods/kunit/altdma_kunit.ko" "$mods/kunit/altdma_fault_kunit.ko"
+		"$mods/kunit/altdma_latency_kunit.ko")
 	kunit=(--kunit)
 fi
 "$ALTDMA_ROOT/scripts/make-initramfs.sh" "$work/initramfs.cpio" \
@@ -92,6 +93,10 @@ qemu_opts=() cmdline="kunit.enable=1 kunit.autorun=1"
 case $version in
 6.12 | 7.2) cmdline+=" altdma_stock_matrix=bounce32" ;;
 esac
+# The fault-injection soak (256 MiB through injected map failures) runs on
+# Debian's own kernel, the one users run it on.
+[ "$version" != stock ] || cmdline+=" altdma_soak=256"
+
 # Debian 12's 6.1 and the newest kernel run with an emulated IOMMU in
 # passthrough (what most real machines have, minus the passthrough), and
 # the guest switches one group to a DMA domain and back.

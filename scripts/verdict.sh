@@ -148,6 +148,14 @@ pciehp_report_lines() {
 	start && bt && NR <= bt + 6 && /Call Trace:/ { print NR; start = 0 }' <<<"$clean"
 }
 
+# A stack altdma's fault injection prints on purpose (verbose 2, as the
+# kernel's fail_dump()): the "Call Trace:" within a few lines of its
+# "fault injected: ..., stack follows" line. Prints its line numbers.
+fault_stack_lines() {
+	awk '/altdma: fault injected: .*, stack follows/ { at = NR }
+	at && NR <= at + 6 && /Call Trace:/ { print NR; at = 0 }' <<<"$clean"
+}
+
 # Reports that must never appear: warnings, BUG() (x86 prints "kernel BUG
 # at" and "invalid opcode:", no "Oops", and a worker may die before any
 # panic line), general protection faults, RCU stalls, hung tasks, lockups,
@@ -169,6 +177,7 @@ check_reports() {
 	if [ -n "$known" ]; then
 		report SKIP "kernel lockdep report in pciehp (reset_lock vs pci_rescan_remove_lock on hot-unplug), not altdma's"
 	fi
+	known+=$'\n'$(fault_stack_lines)
 	bad=$(grep -nE "$bad_patterns" <<<"$clean" | grep -vE "$harmless")
 	for line in $known; do
 		bad=$(grep -v "^$line:" <<<"$bad")

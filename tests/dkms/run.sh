@@ -87,7 +87,7 @@ ko=$(installed_ko altdma) || ko=$dest/altdma.ko
 check "the installed altdma.ko passes the guard" \
 	"$root/scripts/check-module.sh" "$ko" "/lib/modules/$krel/build"
 check "no test module installed" \
-	sh -c "! ls '$dest' | grep -q -e altdma_smoke -e altdma_kunit -e altdma_leaky"
+	sh -c "! ls '$dest' | grep -q -e altdma_smoke -e altdma_kunit -e altdma_fault_kunit -e altdma_latency_kunit -e altdma_leaky"
 # What users install is what the stock-kernel guest then boots with.
 if [ -n "${ALTDMA_DKMS_KEEP:-}" ]; then
 	rm -rf "$ALTDMA_DKMS_KEEP" && mkdir -p "$ALTDMA_DKMS_KEEP"

@@ -154,6 +154,12 @@ verdict_case "a stack dump after the pciehp report still fails" pciehp-then-trac
 	-m '^SKIP: fixture: kernel lockdep report in pciehp' -m "$dirty_log" \
 	-1 '^    fixture: [0-9]+:Call Trace:' -n ':WARNING:'
 
+# The stack of a fault injected with verbose 2 is expected; no other is.
+verdict_case "the stack right after an injected fault's line passes" fault-stack.log pass \
+	-m "$clean_log" -n '^FAIL'
+verdict_case "a stack further from an injected fault's line fails" fault-stack-far.log fail \
+	-m "$dirty_log" -1 '^    fixture: [0-9]+:.*Call Trace:'
+
 # --- a DMA-API error provoked on purpose --------------------------------------------
 verdict_case "a DMA-API error the guest expected and counted passes" dma-api-expected.log pass \
 	-m "$clean_log" -n '^FAIL'
