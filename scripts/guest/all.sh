@@ -3,9 +3,9 @@
 # Guest /init: every in-kernel test in one boot. KUnit suites (on kernels
 # that have KUnit), the smoke module and unload rules, nvme_demo under each
 # policy, attach by name (rules, altdmactl, a leaking driver's unbind
-# report, the kernel's nvme and virtio-blk drivers over altdma, the
-# README's recipes, an IOMMU group switched for it where the guest has an
-# IOMMU), then hot-unplug of the disk during I/O; leaks are reported last.
+# report, the kernel's nvme and virtio-blk drivers over altdma, fault
+# injection and a fault walk over nvme's probe, the README's recipes, an
+# IOMMU group switched for it where the guest has an IOMMU), then hot-unplug of the disk during I/O; leaks are reported last.
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
@@ -14,6 +14,10 @@ if [ -e /lib/altdma/altdma_kunit.ko ]; then
 	# KUnit runs the suites while the module loads.
 	expect_success "insmod altdma_kunit" insmod /lib/altdma/altdma_kunit.ko
 	expect_success "rmmod altdma_kunit" rmmod altdma_kunit
+	expect_success "insmod altdma_fault_kunit" insmod /lib/altdma/altdma_fault_kunit.ko
+	expect_success "rmmod altdma_fault_kunit" rmmod altdma_fault_kunit
+	expect_success "insmod altdma_latency_kunit" insmod /lib/altdma/altdma_latency_kunit.ko
+	expect_success "rmmod altdma_latency_kunit" rmmod altdma_latency_kunit
 fi
 # shellcheck source=scripts/guest/smoke-steps.sh
 . /lib/altdma/smoke-steps.sh
@@ -27,6 +31,12 @@ dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=20 2>/dev/null
 . /lib/altdma/leak-steps.sh
 # shellcheck source=scripts/guest/stock-steps.sh
 . /lib/altdma/stock-steps.sh
+# shellcheck source=scripts/guest/faults-steps.sh
+. /lib/altdma/faults-steps.sh
+# shellcheck source=scripts/guest/latency-steps.sh
+. /lib/altdma/latency-steps.sh
+# shellcheck source=scripts/guest/soak-steps.sh
+. /lib/altdma/soak-steps.sh
 # shellcheck source=scripts/guest/recipes-steps.sh
 . /lib/altdma/recipes-steps.sh
 if grep -q 'intel_iommu=on' /proc/cmdline; then
