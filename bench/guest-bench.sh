@@ -12,7 +12,9 @@
 #
 # Peers are QEMU edu devices (no driver claims them): in the main boot the
 # first is plain dma-direct, the second altdma direct, the third altdma
-# bounce with force; the swiotlb boot (swiotlb=force) times the first, plain
+# bounce with force, the fourth altdma direct with the latency layer, the
+# fifth altdma direct with every fault class armed (fail_nth far beyond
+# the run: each operation decides, none fails); the swiotlb boot (swiotlb=force) times the first, plain
 # (swiotlb bounces it), and the second under altdma force-bounce (altdma's
 # ops, not swiotlb, serve it), the ratio the bounce goal is judged on; the
 # dmadebug boot (dma-debug on) times the first, plain. Results are ALTDMA-BENCH* lines
@@ -60,7 +62,7 @@ done
 # shellcheck disable=SC2086 # word lists
 set -- $edus
 case $boot in
-main) peers="dma-direct=$1 altdma-direct=$2 altdma-bounce=$3" ;;
+main) peers="dma-direct=$1 altdma-direct=$2 altdma-bounce=$3 altdma-latency=$4 altdma-faults-armed=$5" ;;
 swiotlb) peers="swiotlb-force=$1 altdma-bounce-swiotlb-boot=$2" ;;
 *) peers="dma-debug=$1" ;;
 esac
@@ -93,6 +95,12 @@ for p in $peers; do
 	altdma-bounce | altdma-bounce-swiotlb-boot)
 		expect_success "bench: altdmactl attach $dev --force --pool 64" \
 			"$ctl" attach "$dev" --force --pool 64 ;;
+	altdma-latency)
+		expect_success "bench: altdmactl attach $dev --latency" "$ctl" attach "$dev" --latency ;;
+	altdma-faults-armed)
+		expect_success "bench: altdmactl attach $dev --faults" "$ctl" attach "$dev" --faults
+		expect_success "bench: arm every fault class of $dev, far beyond the run" \
+			"$ctl" faults "$dev" all fail_nth=4611686018427387904 verbose=0 ;;
 	esac
 	expect_success "bench $boot: altdma_bench bound to $name ($dev)" bind_to altdma_bench "$dev"
 done
@@ -146,6 +154,22 @@ for p in $peers; do
 		b=$(sed -n 's/^bounced_bidirectional: \([0-9]*\) maps.*/\1/p' "/sys/kernel/debug/altdma/$dev/stats")
 		expect_success "bench: $name bounced every map ($b = $expected_maps)" \
 			test "${b:-0}" -eq "$expected_maps" ;;
+	esac
+done
+
+for p in $peers; do
+	name=$(peer_name "$p") dev=$(peer_dev "$p")
+	case $name in
+	altdma-latency)
+		lat=/sys/kernel/debug/altdma/$dev/latency
+		timed=$(awk '$1 == "map" && NF == 9 { m = $2 } $1 == "map_sg" && NF == 9 { s = $2 } END { print m + 16 * s }' "$lat")
+		expect_success "bench: $name timed every map ($timed = $expected_maps)" \
+			test "$timed" -eq "$expected_maps" ;;
+	altdma-faults-armed)
+		injected=$(sed -n 's/^faults_[a-z_]*: [0-9]* calls, \([0-9]*\) injected/\1/p' \
+			"/sys/kernel/debug/altdma/$dev/stats" | awk '{ n += $1 } END { print n + 0 }')
+		expect_success "bench: $name decided every operation and failed none ($injected injected)" \
+			test "$injected" = 0 ;;
 	esac
 done
 

@@ -20,8 +20,8 @@ import sys
 
 # altdma-bounce-swiotlb-boot: altdma force-bounce again, in the swiotlb=force
 # boot, beside swiotlb's plain device: the bounce goal is judged in that boot.
-PEERS = ["dma-direct", "altdma-direct", "altdma-bounce", "swiotlb-force",
-         "altdma-bounce-swiotlb-boot", "dma-debug"]
+PEERS = ["dma-direct", "altdma-direct", "altdma-bounce", "altdma-latency", "altdma-faults-armed",
+         "swiotlb-force", "altdma-bounce-swiotlb-boot", "dma-debug"]
 CASES = ["map_4k", "map_64k", "map_sg_16x4k", "sync_4k", "alloc_4k"]
 # (altdma peer, its baseline, what the ratio says, goal on map+unmap per case)
 RATIOS = [
@@ -29,6 +29,10 @@ RATIOS = [
      {"map_4k": 1.15, "map_64k": 1.15, "map_sg_16x4k": 1.2}),
     ("altdma-bounce-swiotlb-boot", "swiotlb-force", "altdma force-bounce / swiotlb=force (one boot)",
      {"map_4k": 1.0, "map_64k": 1.0}),
+    # What a layer costs on the generic table, against the fast direct one.
+    ("altdma-latency", "altdma-direct", "altdma direct + latency=1 / altdma direct", {}),
+    ("altdma-faults-armed", "altdma-direct",
+     "altdma direct + faults armed, not firing / altdma direct", {}),
     # Across two boots: context only (the boots differ by 10% on identical work).
     ("altdma-bounce", "swiotlb-force", "altdma force-bounce (main boot) / swiotlb=force (its boot)", {}),
     ("altdma-checker", "dma-debug", "altdma direct + checks=all / dma-debug", {}),
@@ -209,6 +213,7 @@ def svg(summary):
     """Grouped bars: ns/op (map+unmap or the case's pair, log scale) per case
     and thread count, one bar per peer."""
     colors = {"dma-direct": "#4477aa", "altdma-direct": "#66ccee", "altdma-bounce": "#228833",
+              "altdma-latency": "#aa3377", "altdma-faults-armed": "#bbbbbb",
               "swiotlb-force": "#ccbb44", "altdma-bounce-swiotlb-boot": "#117733",
               "dma-debug": "#ee6677"}
     index = {(s["peer"], s["case"], s["threads"]): s["pair_mean"]["median"] for s in summary}
