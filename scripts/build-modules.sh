@@ -21,7 +21,7 @@ flock 9
 # mtime, so the copy rebuilds incrementally.
 rsync -rlpc --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'Module.symvers' --exclude 'modules.order' \
-	--include '/Kbuild' --include '/core/***' --include '/shim/***' \
+	--include '/Kbuild' --include '/VERSION' --include '/core/***' --include '/shim/***' \
 	--include '/kunit/***' --include '/nvme_demo/***' --include '/scripts/***' \
 	--include '/bench/' --include '/bench/Kbuild' --include '/bench/*.c' \
 	--exclude '*' \
