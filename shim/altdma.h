@@ -62,7 +62,7 @@ enum altdma_fault_class {
  * probability (percent, 0: off), interval (1), times (1; -1: no limit),
  * space (0), verbose (2: a line and the stack; 1: a line; 0: silent); and
  * filters: min_size, max_size (0: no bound), directions (a mask of
- * BIT(enum dma_data_direction), all by default; allocations have none and
+ * BIT(enum dma_data_direction), all by default; coherent allocations have none and
  * always pass); fail_nth (N: the Nth eligible operation from now fails,
  * then the class disarms); seed (repeats probability mode's sequence).
  */
@@ -107,7 +107,7 @@ enum altdma_latency_class {
  * @buckets: a histogram: bucket i counts times from
  *	altdma_latency_bucket_low(i) to before altdma_latency_bucket_low(i + 1)
  *	(exact below 32 ns, then 16 buckets per power of two; the last bucket,
- *	from about 1 s, is open-ended)
+ *	from about 1.04 s, is open-ended)
  *
  * About 3.5 KiB: allocate it rather than put it on the stack.
  */

@@ -19,13 +19,14 @@ void LatencyCell::add_to(struct altdma_core_latency *total) const
 
 	if (!count)
 		return;
-	total->count += count;
-	total->sum_ns += load(&sum_);
+	// A record() under way may have counted and not yet lowered min_.
 	altdma_u64 min = load(&min_), max = load(&max_);
-	if (min < total->min_ns || total->min_ns == 0)
+	if (min != ~0ull && (total->count == 0 || min < total->min_ns))
 		total->min_ns = min;
 	if (max > total->max_ns)
 		total->max_ns = max;
+	total->count += count;
+	total->sum_ns += load(&sum_);
 	for (altdma_u32 i = 0; i < kLatencyBuckets; i++)
 		total->buckets[i] += load(&buckets_[i]);
 }

@@ -16,7 +16,7 @@ namespace altdma {
 
 inline constexpr int kLatencySubBits = 4;
 inline constexpr altdma_u32 kLatencySubBuckets = 1u << kLatencySubBits;
-// Values from 2^(kLatencyTopMsb + 1) ns (about 1.07 s) share the last bucket.
+// The last bucket, from 31 * 2^25 ns (about 1.04 s), holds every longer time.
 inline constexpr int kLatencyTopMsb = 29;
 inline constexpr altdma_u32 kLatencyBuckets =
 	(kLatencyTopMsb - kLatencySubBits + 2) * kLatencySubBuckets;

@@ -21,10 +21,18 @@ Result<LatencyLayer *> LatencyLayer::create(altdma_u32 gfp)
 		return Status::kNoMemory;
 	}
 	for (altdma_u32 cpu = 0; cpu < nr_blocks; cpu++) {
-		blocks[cpu] = create_aligned_array<CpuBlock>(1, gfp);
+		blocks[cpu] = static_cast<CpuBlock *>(
+			altdma_plat_alloc(sizeof(CpuBlock), gfp | ALTDMA_GFP_ZERO));
 		if (!blocks[cpu]) {
 			destroy_object(layer);
 			return Status::kNoMemory;
+		}
+		for (LatencyCell *&cell : blocks[cpu]->cells) {
+			cell = create_aligned_array<LatencyCell>(1, gfp);
+			if (!cell) {
+				destroy_object(layer);
+				return Status::kNoMemory;
+			}
 		}
 	}
 	return layer;
@@ -32,8 +40,13 @@ Result<LatencyLayer *> LatencyLayer::create(altdma_u32 gfp)
 
 LatencyLayer::~LatencyLayer()
 {
-	for (altdma_u32 cpu = 0; cpu < nr_blocks_; cpu++)
-		destroy_aligned_array(blocks_[cpu], 1);
+	for (altdma_u32 cpu = 0; cpu < nr_blocks_; cpu++) {
+		if (!blocks_[cpu])
+			continue;
+		for (LatencyCell *cell : blocks_[cpu]->cells)
+			destroy_aligned_array(cell, 1);
+		altdma_plat_free(blocks_[cpu]);
+	}
 	altdma_plat_free(blocks_);
 }
 
@@ -44,15 +57,15 @@ Status LatencyLayer::read(enum altdma_core_latency_class cls,
 		return Status::kInvalid;
 	__builtin_memset(out, 0, sizeof(*out));
 	for (altdma_u32 cpu = 0; cpu < nr_blocks_; cpu++)
-		blocks_[cpu]->cells[cls].add_to(out);
+		blocks_[cpu]->cells[cls]->add_to(out);
 	return Status::kOk;
 }
 
 void LatencyLayer::reset()
 {
 	for (altdma_u32 cpu = 0; cpu < nr_blocks_; cpu++)
-		for (LatencyCell &cell : blocks_[cpu]->cells)
-			cell.reset();
+		for (LatencyCell *cell : blocks_[cpu]->cells)
+			cell->reset();
 }
 
 } // namespace altdma

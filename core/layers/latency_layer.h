@@ -16,8 +16,8 @@ namespace altdma {
 
 class LatencyLayer {
 public:
-	// One block of cells per possible CPU, each its own allocation (a few
-	// pages) rather than one large one.
+	// One cell per possible CPU and class, each its own allocation of
+	// under a page (3.5 KiB), so that no attach needs a high-order block.
 	static Result<LatencyLayer *> create(altdma_u32 gfp);
 	~LatencyLayer();
 	LatencyLayer(const LatencyLayer &) = delete;
@@ -25,7 +25,7 @@ public:
 
 	void record(enum altdma_core_latency_class cls, altdma_u64 ns)
 	{
-		blocks_[altdma_plat_cpu_id() % nr_blocks_]->cells[cls].record(ns);
+		blocks_[altdma_plat_cpu_id() % nr_blocks_]->cells[cls]->record(ns);
 	}
 
 	// Zeroes *@out, then sums every CPU's cell of @cls into it.
@@ -35,7 +35,7 @@ public:
 
 private:
 	struct CpuBlock {
-		LatencyCell cells[ALTDMA_CORE_LATENCY_CLASS_COUNT];
+		LatencyCell *cells[ALTDMA_CORE_LATENCY_CLASS_COUNT];
 	};
 
 	template <typename T, typename... Args>
