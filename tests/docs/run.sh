@@ -20,6 +20,10 @@ from_code() {
 	echo /sys/kernel/config/altdma/'<bus>/<device>'
 	sed -n '/altdma_rule_attrs\[\] = {/,/};/s/.*&altdma_rule_attr_\([a-z_0-9]*\),.*/\1/p' \
 		shim/altdma_configfs.c | sed 's|^|/sys/kernel/config/altdma/<bus>/<device>/|'
+	# faults/<class>/: one default group per class, each with these.
+	echo /sys/kernel/config/altdma/'<bus>/<device>/faults/<class>'
+	sed -n '/altdma_fault_attrs\[\] = {/,/};/s/.*&altdma_fault_attr_\([a-z_0-9]*\),.*/\1/p' \
+		shim/altdma_configfs.c | sed 's|^|/sys/kernel/config/altdma/<bus>/<device>/faults/<class>/|'
 	sed -n 's/.*debugfs_create_file("\([a-z_0-9]*\)".*/\1/p' shim/altdma_debugfs.c |
 		sed 's|^|/sys/kernel/debug/altdma/<device>/|'
 	sed -n 's/^module_param[a-z_]*(\([a-z_0-9]*\),.*/\1/p' shim/*.c |
