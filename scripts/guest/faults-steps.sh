@@ -29,19 +29,21 @@ abc
 18446744073709551616
 99999999999999999999'
 
-# fault_hostile KNOB VALUE...: the list above and VALUE... refused, for
-# every class, each knob unchanged.
+# fault_hostile KNOB VALUE...: the list above and VALUE... refused on the
+# map class, each knob unchanged; the other classes share its parser and
+# get a few of them (CI's time budget).
 fault_hostile() {
 	knob=$1
 	shift
-	for c in $classes; do
-		old_ifs=$IFS
-		IFS='
+	old_ifs=$IFS
+	IFS='
 '
-		# shellcheck disable=SC2086 # one value per line, spaces kept
-		hostile "faults/$c/$knob" $fault_numbers "$long" "1
+	# shellcheck disable=SC2086 # one value per line, spaces kept
+	hostile "faults/map/$knob" $fault_numbers "$long" "1
 2" "$@"
-		IFS=$old_ifs
+	IFS=$old_ifs
+	for c in map_sg map_resource alloc alloc_pages; do
+		hostile "faults/$c/$knob" " 1" 01 abc 18446744073709551616 "$@"
 	done
 }
 
@@ -155,14 +157,22 @@ if [ -r "$dmaapi/error_count" ]; then
 	echo 0 > "$dmaapi/num_errors"
 fi
 started=$(date +%s)
-"$ctl" faultwalk "$nvme" -- /tmp/nvme-rebind.sh > /tmp/walk.out 2>&1
+# The classes walked: all, or what the host chose for this kernel
+# (altdma_faultwalk=CLASS[,CLASS...], CI's time budget).
+walk_classes=$(sed -n 's/.*altdma_faultwalk=\([a-z_,]*\).*/\1/p' /proc/cmdline)
+[ -n "$walk_classes" ] || walk_classes=all
+echo "faultwalk: classes $walk_classes"
+"$ctl" faultwalk "$nvme" --class "$walk_classes" -- /tmp/nvme-rebind.sh > /tmp/walk.out 2>&1
 walk_rc=$?
 [ -z "$dma_errors" ] || echo "$dma_shown" > "$dmaapi/num_errors"
 say_lines "faultwalk: " < /tmp/walk.out
 echo "faultwalk: $(grep -c ' N=' /tmp/walk.out) runs in $(($(date +%s) - started)) s"
 expect_success "faultwalk: the clean run read the disk" grep -q "^clean run: exit 0, .*; clean$" /tmp/walk.out
-expect_success "faultwalk: failures were injected into map and alloc" \
-	sh -c "grep -q '^map N=1: injected' /tmp/walk.out && grep -q '^alloc N=1: injected' /tmp/walk.out"
+case ,$walk_classes, in
+*,map,* | ,all,)
+	expect_success "faultwalk: failures were injected into map" grep -q '^map N=1: injected' /tmp/walk.out ;;
+esac
+expect_success "faultwalk: failures were injected into alloc" grep -q '^alloc N=1: injected' /tmp/walk.out
 expect_success "faultwalk: every class walked to its end" \
 	sh -c "! grep -q 'stopped at --max' /tmp/walk.out && test \$(grep -c 'no failure injected' /tmp/walk.out) = \$(grep -o '^[a-z_]* N=1:' /tmp/walk.out | wc -l)"
 # A finding of the walk on 6.1 (the test kernel and Debian's): when an I/O
