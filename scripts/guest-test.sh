@@ -112,7 +112,7 @@ case $version in
 	cmdline+=" intel_iommu=on iommu=pt" ;;
 esac
 "$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$ALTDMA_IMAGE" -i "$work/initramfs.cpio" \
-	-l "$log" -m 4608M -t 1500 -d "$work/disk.img" -v "$work/vdisk.img" -q "$qmp" \
+	-l "$log" -m 4608M -t 1800 -d "$work/disk.img" -v "$work/vdisk.img" -q "$qmp" \
 	"${qemu_opts[@]}" -a "$cmdline" &
 guest=$!
 # The guest asks for hot-unplug and replug (ALTDMA-QMP lines) while its
