@@ -104,9 +104,9 @@ if wait_for 30 nvme_disk "$nvme" > /dev/null; then
 		test $((maps + sgs)) = $(($(lat_count "$lat" unmap) + $(lat_count "$lat" unmap_sg)))
 	# shellcheck disable=SC2016 # awk's fields
 	expect_success "latency nvme: quantiles ordered within min..max" \
-		awk '$1 == "map_sg" && NF == 9 { exit !($3 <= $4 && $4 <= $5 && $5 <= $6 && $6 <= $7 && $7 <= $8) }' "$lat"
+		awk '$1 == "map" && NF == 9 { exit !($3 <= $4 && $4 <= $5 && $5 <= $6 && $6 <= $7 && $7 <= $8) }' "$lat"
 	expect_success "latency nvme: a bar histogram per class timed" \
-		sh -c "grep -q '^map_sg:' '$lat' && grep -q 'ns |#' '$lat'"
+		sh -c "grep -q '^map:' '$lat' && grep -q 'ns |#' '$lat'"
 	expect_success "latency nvme: altdmactl latency --reset" "$ctl" latency "$nvme" --reset
 	expect_success "latency nvme: every count 0 after the reset" \
 		sh -c "! awk 'NF == 9 && \$2 != \"count\" && \$2 != 0' '$lat' | grep -q ."
