@@ -6,7 +6,7 @@
 # kernel's own nvme driver's probe: every injected failure of every class
 # must be handled without a splat or a leak. Sourced by the guest's /init
 # with altdma not loaded; leaves it so, and nvme unloaded.
-# shellcheck disable=SC2154 # CFG, ctl, numbers, long come from common.sh and rules-steps.sh
+# shellcheck disable=SC2154 # CFG, ctl, long come from common.sh and rules-steps.sh
 
 edu=$(pci_dev 0x1234:0x11e8)
 nvme=$(pci_dev 0x1b36:0x0010)
@@ -35,13 +35,7 @@ abc
 fault_hostile() {
 	knob=$1
 	shift
-	old_ifs=$IFS
-	IFS='
-'
-	# shellcheck disable=SC2086 # one value per line, spaces kept
-	hostile "faults/map/$knob" $fault_numbers "$long" "1
-2" "$@"
-	IFS=$old_ifs
+	hostile_numbers "faults/map/$knob" "$fault_numbers" "$@"
 	for c in map_sg map_resource alloc alloc_pages; do
 		hostile "faults/$c/$knob" " 1" 01 abc 18446744073709551616 "$@"
 	done

@@ -66,16 +66,24 @@ abc
 4294967296
 99999999999999999999'
 
-numeric() {
-	attr=$1
-	shift
+# hostile_numbers ATTR LIST VALUE...: hostile with LIST's lines (one value
+# per line, spaces kept), the long and the two-line value, and VALUE...
+hostile_numbers() {
+	attr=$1 list=$2
+	shift 2
 	old_ifs=$IFS
 	IFS='
 '
 	# shellcheck disable=SC2086 # one value per line, spaces kept
-	hostile "$attr" $numbers "$long" "1
+	hostile "$attr" $list "$long" "1
 2" "$@"
 	IFS=$old_ifs
+}
+
+numeric() {
+	attr=$1
+	shift
+	hostile_numbers "$attr" "$numbers" "$@"
 }
 
 expect_success "rules: edu device present" test -n "$edu"
