@@ -57,10 +57,13 @@ void FaultLayer::read_stats(struct altdma_core_stats *stats) const
 	}
 }
 
-// As the kernel's fail_dump(): the device's rate limit bounds the lines.
+// A trace event for every injection; the log as the kernel's fail_dump(),
+// its lines bounded by the device's rate limit.
 void FaultLayer::report(enum altdma_core_fault_class cls, altdma_u64 size,
 			enum altdma_dir dir, const FaultDecision &decision)
 {
+	altdma_plat_trace_fault(plat_, kClassNames[cls], size, dir,
+				decision.op_index);
 	if (!decision.verbose || !altdma_plat_dev_log_ratelimit(plat_))
 		return;
 	altdma_plat_dev_log(plat_, ALTDMA_LOG_INFO, 0,

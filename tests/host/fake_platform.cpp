@@ -993,6 +993,34 @@ altdma_u64 altdma_plat_clock_ns(void)
 	return fake::FakePlatform::read_thread_clock(platform().clock_step_ns.load());
 }
 
+void altdma_plat_trace_bounce(struct altdma_plat_device *dev, altdma_phys_t orig,
+			      altdma_phys_t slot, altdma_u64 size, int to_device)
+{
+	platform().count_abi_call();
+	fake::TraceEvent e;
+	e.event = "bounce";
+	e.orig = orig;
+	e.slot = slot;
+	e.size = size;
+	e.to_device = to_device != 0;
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	FakeDevice::from(dev)->trace.push_back(e);
+}
+
+void altdma_plat_trace_fault(struct altdma_plat_device *dev, const char *op_class,
+			     altdma_u64 size, enum altdma_dir dir, altdma_u64 op_index)
+{
+	platform().count_abi_call();
+	fake::TraceEvent e;
+	e.event = "fault_injected";
+	e.op_class = op_class;
+	e.size = size;
+	e.dir = dir;
+	e.op_index = op_index;
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	FakeDevice::from(dev)->trace.push_back(e);
+}
+
 void altdma_plat_dump_stack(void)
 {
 	platform().count_abi_call();

@@ -95,6 +95,18 @@ struct LogEntry {
 	std::string text;
 };
 
+// A trace event the core raised (altdma_plat_trace_*). bounce: orig, slot,
+// size and to_device; fault: op_class, size, dir and op_index.
+struct TraceEvent {
+	std::string event;	// "bounce" or "fault_injected"
+	altdma_phys_t orig = 0, slot = 0;
+	altdma_u64 size = 0;
+	bool to_device = false;
+	std::string op_class;
+	altdma_dir dir = ALTDMA_DIR_NONE;
+	altdma_u64 op_index = 0;
+};
+
 // A device as the platform describes it. Pass dev.plat() to the core.
 struct FakeDevice {
 	std::string name = "fake0";
@@ -111,6 +123,8 @@ struct FakeDevice {
 	// core logs with ratelimited 0 right after altdma_plat_dev_log_ratelimit
 	// let it through (same thread) is recorded as ratelimited.
 	std::vector<LogEntry> log;
+	// Appended to by the altdma_plat_trace_* calls (from any thread).
+	std::vector<TraceEvent> trace;
 	int limits_reads = 0;
 	// altdma_plat_dev_log_ratelimit() answers this; while false, messages
 	// logged with ratelimited 1 are dropped (counted in ratelimit_dropped).

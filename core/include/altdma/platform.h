@@ -214,6 +214,21 @@ altdma_u64 altdma_plat_clock_ns(void);
 /* The caller's stack, into the log (dump_stack() in the kernel). */
 void altdma_plat_dump_stack(void);
 
+/*
+ * Trace events raised inside the core, for tracing tools (the kernel's
+ * altdma:bounce and altdma:fault_injected tracepoints). Cheap and without
+ * effect while nobody traces them; any context.
+ * @to_device: 1 for a copy into the bounce slot (map, sync for device),
+ * 0 for a copy back to the original (unmap, sync for CPU).
+ */
+void altdma_plat_trace_bounce(struct altdma_plat_device *dev,
+			      altdma_phys_t orig, altdma_phys_t slot,
+			      altdma_u64 size, int to_device);
+/* @op_class is a fault class name ("map", "map_sg", ...); @op_index its count. */
+void altdma_plat_trace_fault(struct altdma_plat_device *dev,
+			     const char *op_class, altdma_u64 size,
+			     enum altdma_dir dir, altdma_u64 op_index);
+
 /* 64 random bits (the kernel's get_random_u64()): seeds, not secrets. */
 altdma_u64 altdma_plat_random_u64(void);
 

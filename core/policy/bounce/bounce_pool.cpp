@@ -213,6 +213,26 @@ bool BouncePool::copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size)
 	return true;
 }
 
+bool BouncePool::copy_to_slot(const BounceMapping &m, altdma_u64 offset,
+			      altdma_u64 size)
+{
+	if (!copy(m.bounce + offset, m.orig + offset, size))
+		return false;
+	altdma_plat_trace_bounce(dev_, m.orig + offset, m.bounce + offset,
+				 size, 1);
+	return true;
+}
+
+bool BouncePool::copy_to_orig(const BounceMapping &m, altdma_u64 offset,
+			      altdma_u64 size)
+{
+	if (!copy(m.orig + offset, m.bounce + offset, size))
+		return false;
+	altdma_plat_trace_bounce(dev_, m.orig + offset, m.bounce + offset,
+				 size, 0);
+	return true;
+}
+
 BouncePool::GuardRanges BouncePool::guard_ranges(const BounceMapping &m) const
 {
 	altdma_u64 data = m.size ? m.size : 1;
@@ -343,7 +363,7 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 		return ALTDMA_MAPPING_ERROR;
 	// Always copy in, so bytes the device does not write read back as
 	// the original's rather than as stale pool contents.
-	if (!copy(m.bounce, orig, size)) {
+	if (!copy_to_slot(m, 0, size)) {
 		area->cancel(m.bounce);
 		return ALTDMA_MAPPING_ERROR;
 	}
@@ -413,7 +433,7 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 				    dma, size, m.size);
 	check_guards("unmap", m, dma);
 	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
-		copy(m.orig, m.bounce, m.size);
+		copy_to_orig(m, 0, m.size);
 	area->release(m.bounce);
 }
 
@@ -451,8 +471,7 @@ void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
 	Result<Found> found = begin_sync("sync for CPU", area, dma, &size);
 
 	if (found.ok() && copies_to_cpu(dir))
-		copy(found.value().mapping.orig + found.value().offset,
-		     found.value().mapping.bounce + found.value().offset, size);
+		copy_to_orig(found.value().mapping, found.value().offset, size);
 }
 
 void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
@@ -465,8 +484,7 @@ void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
 	Result<Found> found = begin_sync("sync for device", area, dma, &size);
 
 	if (found.ok() && copies_to_device(dir))
-		copy(found.value().mapping.bounce + found.value().offset,
-		     found.value().mapping.orig + found.value().offset, size);
+		copy_to_slot(found.value().mapping, found.value().offset, size);
 }
 
 Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,

@@ -119,6 +119,12 @@ private:
 	void check_guards(const char *when, const BounceMapping &m,
 			  altdma_dma_t dma);
 	bool copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size);
+	// The copies a bounce makes, @size bytes at @offset into mapping @m;
+	// each raises one bounce trace event.
+	bool copy_to_slot(const BounceMapping &m, altdma_u64 offset,
+			  altdma_u64 size);
+	bool copy_to_orig(const BounceMapping &m, altdma_u64 offset,
+			  altdma_u64 size);
 
 	struct altdma_plat_device *dev_;
 	const DmaRangeMap &ranges_;
