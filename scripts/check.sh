@@ -292,7 +292,11 @@ checkpatch_files=(shim/*.c shim/*.h nvme_demo/*.c nvme_demo/*.h kunit/*.c kunit/
 # place an out-of-tree module must compare kernel versions; checkpatch's
 # LINUX_VERSION_CODE advice is for in-tree code, and CONSTANT_COMPARISON
 # fires on the same line (LINUX_VERSION_CODE >= KERNEL_VERSION(...)).
+# altdma_trace.h has the layout of every include/trace/events/*.h (TP_*
+# blocks opened at line end, then aligned by field), and its attrs names are
+# a bare { flag, "name" } list for __print_flags(), as mmflags.h's are.
 declare -A checkpatch_ignore=(
+	[shim/altdma_trace.h]="OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT,COMPLEX_MACRO"
 	[shim/altdma_compat.h]="LINUX_VERSION_CODE,CONSTANT_COMPARISON"
 	[nvme_demo/nvd_compat.h]="LINUX_VERSION_CODE,CONSTANT_COMPARISON"
 )

@@ -164,4 +164,11 @@ static inline bool altdma_compat_memory_encrypted(void)
 	return cc_platform_has(CC_ATTR_MEM_ENCRYPT);
 }
 
+/* __assign_str() takes its source from __string() since 6.10. */
+#if ALTDMA_KERNEL_SINCE(6, 10)
+#define ALTDMA_TRACE_ASSIGN_STR(dst, src) __assign_str(dst)
+#else
+#define ALTDMA_TRACE_ASSIGN_STR(dst, src) __assign_str(dst, src)
+#endif
+
 #endif /* _ALTDMA_COMPAT_H */

@@ -14,6 +14,7 @@
 
 #include "altdma_compat.h"
 #include "altdma_internal.h"
+#include "altdma_trace.h"
 
 static_assert(ALTDMA_BIDIRECTIONAL == (int)DMA_BIDIRECTIONAL);
 static_assert(ALTDMA_TO_DEVICE == (int)DMA_TO_DEVICE);
@@ -46,24 +47,28 @@ static void *altdma_alloc(struct device *dev, size_t size,
 			  dma_addr_t *dma_handle, gfp_t gfp,
 			  unsigned long attrs)
 {
-	phys_addr_t phys;
-	altdma_phys_t core_phys;
+	altdma_phys_t phys;
+	void *cpu_addr = NULL;
 
 	if (attrs & DMA_ATTR_NO_WARN)
 		gfp |= __GFP_NOWARN;
-	if (altdma_core_alloc(altdma_core_of(dev), size, (__force u32)gfp,
-			      attrs, &core_phys, dma_handle))
-		return NULL;
-	phys = core_phys;
-	/* As in dma-direct, the page itself is the cookie. */
-	if (attrs & DMA_ATTR_NO_KERNEL_MAPPING)
-		return altdma_phys_to_page(phys);
-	return phys_to_virt(phys);
+	if (!altdma_core_alloc(altdma_core_of(dev), size, (__force u32)gfp,
+			       attrs, &phys, dma_handle)) {
+		/* As in dma-direct, the page itself is the cookie. */
+		if (attrs & DMA_ATTR_NO_KERNEL_MAPPING)
+			cpu_addr = altdma_phys_to_page(phys);
+		else
+			cpu_addr = phys_to_virt(phys);
+	}
+	trace_alloc(dev, cpu_addr, cpu_addr ? *dma_handle : 0, size, DMA_NONE,
+		    gfp, attrs);
+	return cpu_addr;
 }
 
 static void altdma_free(struct device *dev, size_t size, void *cpu_addr,
 			dma_addr_t dma_handle, unsigned long attrs)
 {
+	trace_free(dev, cpu_addr, dma_handle, size, DMA_NONE, attrs);
 	altdma_core_free(altdma_core_of(dev), size, dma_handle, attrs);
 }
 
@@ -74,8 +79,11 @@ static struct page *altdma_alloc_pages(struct device *dev, size_t size,
 	altdma_phys_t phys;
 
 	if (altdma_core_alloc_pages(altdma_core_of(dev), size, altdma_dir(dir),
-				    (__force u32)gfp, &phys, dma_handle))
+				    (__force u32)gfp, &phys, dma_handle)) {
+		trace_alloc(dev, NULL, 0, size, dir, gfp, 0);
 		return NULL;
+	}
+	trace_alloc(dev, phys_to_virt(phys), *dma_handle, size, dir, gfp, 0);
 	return altdma_phys_to_page(phys);
 }
 
@@ -83,6 +91,7 @@ static void altdma_free_pages(struct device *dev, size_t size,
 			      struct page *page, dma_addr_t dma_handle,
 			      enum dma_data_direction dir)
 {
+	trace_free(dev, page_address(page), dma_handle, size, dir, 0);
 	altdma_core_free_pages(altdma_core_of(dev), size, dma_handle,
 			       altdma_dir(dir));
 }
@@ -131,19 +140,25 @@ static dma_addr_t altdma_map_phys(struct device *dev, phys_addr_t phys,
 				  size_t size, enum dma_data_direction dir,
 				  unsigned long attrs)
 {
+	dma_addr_t dma;
+
 #if ALTDMA_OPS_MAP_PHYS
 	if (attrs & DMA_ATTR_MMIO)
-		return altdma_core_map_resource(altdma_core_of(dev), phys, size,
-						altdma_dir(dir), attrs);
+		dma = altdma_core_map_resource(altdma_core_of(dev), phys, size,
+					       altdma_dir(dir), attrs);
+	else
 #endif
-	return altdma_core_map_phys(altdma_core_of(dev), phys, size,
-				    altdma_dir(dir), attrs);
+		dma = altdma_core_map_phys(altdma_core_of(dev), phys, size,
+					   altdma_dir(dir), attrs);
+	trace_map(dev, phys, dma, size, dir, attrs);
+	return dma;
 }
 
 static void altdma_unmap_phys(struct device *dev, dma_addr_t dma_handle,
 			      size_t size, enum dma_data_direction dir,
 			      unsigned long attrs)
 {
+	trace_unmap(dev, dma_handle, size, dir, attrs);
 #if ALTDMA_OPS_MAP_PHYS
 	if (attrs & DMA_ATTR_MMIO) {
 		altdma_core_unmap_resource(altdma_core_of(dev), dma_handle,
@@ -169,14 +184,18 @@ static dma_addr_t altdma_map_resource(struct device *dev, phys_addr_t phys,
 				      size_t size, enum dma_data_direction dir,
 				      unsigned long attrs)
 {
-	return altdma_core_map_resource(altdma_core_of(dev), phys, size,
-					altdma_dir(dir), attrs);
+	dma_addr_t dma = altdma_core_map_resource(altdma_core_of(dev), phys,
+						  size, altdma_dir(dir), attrs);
+
+	trace_map(dev, phys, dma, size, dir, attrs);
+	return dma;
 }
 
 static void altdma_unmap_resource(struct device *dev, dma_addr_t dma_handle,
 				  size_t size, enum dma_data_direction dir,
 				  unsigned long attrs)
 {
+	trace_unmap(dev, dma_handle, size, dir, attrs);
 	altdma_core_unmap_resource(altdma_core_of(dev), dma_handle, size,
 				   altdma_dir(dir), attrs);
 }
@@ -186,22 +205,43 @@ static int altdma_map_sg(struct device *dev, struct scatterlist *sgl,
 			 int nents, enum dma_data_direction dir,
 			 unsigned long attrs)
 {
-	return altdma_core_map_sg(altdma_core_of(dev), altdma_to_plat_sg(sgl),
-				  nents, altdma_dir(dir), attrs);
+	int ret = altdma_core_map_sg(altdma_core_of(dev),
+				     altdma_to_plat_sg(sgl), nents,
+				     altdma_dir(dir), attrs);
+
+	trace_map_sg(dev, sgl, nents, ret, dir, attrs);
+	return ret;
 }
 
 static void altdma_unmap_sg(struct device *dev, struct scatterlist *sgl,
 			    int nents, enum dma_data_direction dir,
 			    unsigned long attrs)
 {
+	trace_unmap_sg(dev, sgl, nents, dir, attrs);
 	altdma_core_unmap_sg(altdma_core_of(dev), altdma_to_plat_sg(sgl),
 			     nents, altdma_dir(dir), attrs);
+}
+
+/* One sync event per entry, the list walked only while someone traces. */
+static void altdma_trace_sync_sg(struct device *dev, struct scatterlist *sgl,
+				 int nents, enum dma_data_direction dir,
+				 bool for_device)
+{
+	struct scatterlist *sg;
+	int i;
+
+	if (!trace_sync_enabled())
+		return;
+	for_each_sg(sgl, sg, nents, i)
+		trace_sync(dev, sg_dma_address(sg), sg_dma_len(sg), dir,
+			   for_device);
 }
 
 static void altdma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
 				       size_t size,
 				       enum dma_data_direction dir)
 {
+	trace_sync(dev, addr, size, dir, false);
 	altdma_core_sync_single_for_cpu(altdma_core_of(dev), addr, size,
 					altdma_dir(dir));
 }
@@ -210,6 +250,7 @@ static void altdma_sync_single_for_device(struct device *dev,
 					  dma_addr_t addr, size_t size,
 					  enum dma_data_direction dir)
 {
+	trace_sync(dev, addr, size, dir, true);
 	altdma_core_sync_single_for_device(altdma_core_of(dev), addr, size,
 					   altdma_dir(dir));
 }
@@ -218,6 +259,7 @@ static void altdma_sync_sg_for_cpu(struct device *dev,
 				   struct scatterlist *sgl, int nents,
 				   enum dma_data_direction dir)
 {
+	altdma_trace_sync_sg(dev, sgl, nents, dir, false);
 	altdma_core_sync_sg_for_cpu(altdma_core_of(dev),
 				    altdma_to_plat_sg(sgl), nents,
 				    altdma_dir(dir));
@@ -227,6 +269,7 @@ static void altdma_sync_sg_for_device(struct device *dev,
 				      struct scatterlist *sgl, int nents,
 				      enum dma_data_direction dir)
 {
+	altdma_trace_sync_sg(dev, sgl, nents, dir, true);
 	altdma_core_sync_sg_for_device(altdma_core_of(dev),
 				       altdma_to_plat_sg(sgl), nents,
 				       altdma_dir(dir));
@@ -303,12 +346,15 @@ static __always_inline dma_addr_t altdma_fast_count(struct altdma_attachment *at
 
 static dma_addr_t altdma_fast_map(struct altdma_attachment *att,
 				  struct device *dev, phys_addr_t phys,
-				  size_t size)
+				  size_t size, enum dma_data_direction dir,
+				  unsigned long attrs)
 {
-	return altdma_fast_count(att,
-				 altdma_core_direct_map(att->core, phys, size,
-							altdma_fast_dma_mask(dev),
-							dev->bus_dma_limit));
+	dma_addr_t dma = altdma_core_direct_map(att->core, phys, size,
+						altdma_fast_dma_mask(dev),
+						dev->bus_dma_limit);
+
+	trace_map(dev, phys, dma, size, dir, attrs);
+	return altdma_fast_count(att, dma);
 }
 
 #if ALTDMA_OPS_MAP_PHYS
@@ -320,9 +366,8 @@ static dma_addr_t altdma_fast_map_phys(struct device *dev, phys_addr_t phys,
 	struct altdma_attachment *att = altdma_attachment_of(dev);
 
 	if (unlikely(attrs & DMA_ATTR_MMIO))
-		return altdma_core_map_resource(att->core, phys, size,
-						altdma_dir(dir), attrs);
-	return altdma_fast_map(att, dev, phys, size);
+		return altdma_map_phys(dev, phys, size, dir, attrs);
+	return altdma_fast_map(att, dev, phys, size, dir, attrs);
 }
 #else
 static dma_addr_t altdma_fast_map_page(struct device *dev, struct page *page,
@@ -331,7 +376,7 @@ static dma_addr_t altdma_fast_map_page(struct device *dev, struct page *page,
 				       unsigned long attrs)
 {
 	return altdma_fast_map(altdma_attachment_of(dev), dev,
-			       page_to_phys(page) + offset, size);
+			       page_to_phys(page) + offset, size, dir, attrs);
 }
 #endif
 
@@ -381,6 +426,7 @@ static __always_inline int altdma_fast_map_sg_common(struct device *dev,
 		sg_dma_len(sg) = sg->length;
 	}
 	this_cpu_add(att->fast->maps, nents);
+	trace_map_sg(dev, sgl, nents, nents, dir, attrs);
 	return nents;
 
 undo:
@@ -390,6 +436,7 @@ undo:
 		altdma_core_bounce_unmap(att->core, sg_dma_address(sg),
 					 sg_dma_len(sg), altdma_dir(dir),
 					 attrs | DMA_ATTR_SKIP_CPU_SYNC);
+	trace_map_sg(dev, sgl, nents, ret, dir, attrs);
 	return ret;
 }
 
@@ -442,13 +489,15 @@ const struct dma_map_ops altdma_ops_direct_fast = {
  * Unmap and sync have work to do (copies, red zones), so they are real.
  */
 static dma_addr_t altdma_bounce_map(struct altdma_attachment *att,
-				    phys_addr_t phys, size_t size,
-				    enum dma_data_direction dir,
+				    struct device *dev, phys_addr_t phys,
+				    size_t size, enum dma_data_direction dir,
 				    unsigned long attrs)
 {
-	return altdma_fast_count(att,
-				 altdma_core_bounce_map(att->core, phys, size,
-							altdma_dir(dir), attrs));
+	dma_addr_t dma = altdma_core_bounce_map(att->core, phys, size,
+						altdma_dir(dir), attrs);
+
+	trace_map(dev, phys, dma, size, dir, attrs);
+	return altdma_fast_count(att, dma);
 }
 
 #if ALTDMA_OPS_MAP_PHYS
@@ -460,9 +509,8 @@ static dma_addr_t altdma_bounce_map_phys(struct device *dev, phys_addr_t phys,
 	struct altdma_attachment *att = altdma_attachment_of(dev);
 
 	if (unlikely(attrs & DMA_ATTR_MMIO))
-		return altdma_core_map_resource(att->core, phys, size,
-						altdma_dir(dir), attrs);
-	return altdma_bounce_map(att, phys, size, dir, attrs);
+		return altdma_map_phys(dev, phys, size, dir, attrs);
+	return altdma_bounce_map(att, dev, phys, size, dir, attrs);
 }
 
 /* Resources never bounce: an MMIO unmap has nothing to do. */
@@ -470,6 +518,7 @@ static void altdma_bounce_unmap_phys(struct device *dev, dma_addr_t addr,
 				     size_t size, enum dma_data_direction dir,
 				     unsigned long attrs)
 {
+	trace_unmap(dev, addr, size, dir, attrs);
 	if (likely(!(attrs & DMA_ATTR_MMIO)))
 		altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
 					 altdma_dir(dir), attrs);
@@ -480,7 +529,7 @@ static dma_addr_t altdma_bounce_map_page(struct device *dev, struct page *page,
 					 enum dma_data_direction dir,
 					 unsigned long attrs)
 {
-	return altdma_bounce_map(altdma_attachment_of(dev),
+	return altdma_bounce_map(altdma_attachment_of(dev), dev,
 				 page_to_phys(page) + offset, size, dir, attrs);
 }
 
@@ -488,6 +537,7 @@ static void altdma_bounce_unmap_page(struct device *dev, dma_addr_t addr,
 				     size_t size, enum dma_data_direction dir,
 				     unsigned long attrs)
 {
+	trace_unmap(dev, addr, size, dir, attrs);
 	altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
 				 altdma_dir(dir), attrs);
 }
@@ -508,6 +558,7 @@ static void altdma_bounce_unmap_sg(struct device *dev, struct scatterlist *sgl,
 	struct scatterlist *sg;
 	int i;
 
+	trace_unmap_sg(dev, sgl, nents, dir, attrs);
 	for_each_sg(sgl, sg, nents, i)
 		altdma_core_bounce_unmap(core, sg_dma_address(sg),
 					 sg_dma_len(sg), altdma_dir(dir), attrs);
@@ -517,6 +568,7 @@ static void altdma_bounce_sync_single_for_cpu(struct device *dev,
 					      dma_addr_t addr, size_t size,
 					      enum dma_data_direction dir)
 {
+	trace_sync(dev, addr, size, dir, false);
 	altdma_core_bounce_sync_for_cpu(altdma_core_of(dev), addr, size,
 					altdma_dir(dir));
 }
@@ -525,6 +577,7 @@ static void altdma_bounce_sync_single_for_device(struct device *dev,
 						 dma_addr_t addr, size_t size,
 						 enum dma_data_direction dir)
 {
+	trace_sync(dev, addr, size, dir, true);
 	altdma_core_bounce_sync_for_device(altdma_core_of(dev), addr, size,
 					   altdma_dir(dir));
 }
@@ -537,6 +590,7 @@ static void altdma_bounce_sync_sg_for_cpu(struct device *dev,
 	struct scatterlist *sg;
 	int i;
 
+	altdma_trace_sync_sg(dev, sgl, nents, dir, false);
 	for_each_sg(sgl, sg, nents, i)
 		altdma_core_bounce_sync_for_cpu(core, sg_dma_address(sg),
 						sg_dma_len(sg), altdma_dir(dir));
@@ -550,6 +604,7 @@ static void altdma_bounce_sync_sg_for_device(struct device *dev,
 	struct scatterlist *sg;
 	int i;
 
+	altdma_trace_sync_sg(dev, sgl, nents, dir, true);
 	for_each_sg(sgl, sg, nents, i)
 		altdma_core_bounce_sync_for_device(core, sg_dma_address(sg),
 						   sg_dma_len(sg),
