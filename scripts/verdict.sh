@@ -122,6 +122,8 @@ check_guest_results() {
 		rest=${line#ALTDMA-RESULT }
 		if [[ $rest == "ok "* ]]; then
 			report PASS "${rest#ok }"
+		elif [[ $rest == "skip "* ]]; then
+			report SKIP "${rest#skip }"
 		else
 			report FAIL "${rest#not ok }"
 		fi

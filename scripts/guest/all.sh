@@ -4,8 +4,10 @@
 # that have KUnit), the smoke module and unload rules, nvme_demo under each
 # policy, attach by name (rules, altdmactl, a leaking driver's unbind
 # report, the kernel's nvme and virtio-blk drivers over altdma, fault
-# injection and a fault walk over nvme's probe, the README's recipes, an
-# IOMMU group switched for it where the guest has an IOMMU), then hot-unplug of the disk during I/O; leaks are reported last.
+# injection and a fault walk over nvme's probe, latency histograms and
+# trace events, the README's recipes, an IOMMU group switched for it where
+# the guest has an IOMMU), then hot-unplug of the disk during I/O; leaks
+# are reported last.
 # shellcheck source=scripts/guest/common.sh
 . /lib/altdma/common.sh
 
@@ -35,6 +37,8 @@ dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=20 2>/dev/null
 . /lib/altdma/faults-steps.sh
 # shellcheck source=scripts/guest/latency-steps.sh
 . /lib/altdma/latency-steps.sh
+# shellcheck source=scripts/guest/trace-steps.sh
+. /lib/altdma/trace-steps.sh
 # shellcheck source=scripts/guest/soak-steps.sh
 . /lib/altdma/soak-steps.sh
 # shellcheck source=scripts/guest/recipes-steps.sh

@@ -57,9 +57,11 @@ CFG=/sys/kernel/config/altdma
 ctl=/lib/altdma/altdmactl
 
 result() {
-	# result ok|fail NAME [REASON]
+	# result ok|fail|skip NAME [REASON]
 	if [ "$1" = ok ]; then
 		say "ALTDMA-RESULT ok $2"
+	elif [ "$1" = skip ]; then
+		say "ALTDMA-RESULT skip $2 (${3:-})"
 	else
 		say "ALTDMA-RESULT not ok $2 ${3:-}"
 	fi
