@@ -126,6 +126,7 @@ struct nvd_stats {
  * @dead: controller disabled after a failure or removal; no new I/O
  * @dead_work: disables the controller and fails all I/O
  * @stats: counters
+ * @own_attachment: altdma attached by this driver, not by a configfs rule
  */
 struct nvd_ctrl {
 	struct pci_dev *pdev;
@@ -149,6 +150,7 @@ struct nvd_ctrl {
 	bool dead;
 	struct work_struct dead_work;
 	struct nvd_stats stats;
+	bool own_attachment;
 };
 
 /* nvd_main.c */

@@ -308,21 +308,37 @@ static void nvd_unmap_bar(struct nvd_ctrl *ctrl)
 	pci_disable_device(ctrl->pdev);
 }
 
-/* altdma first: dma_set_mask() must already see altdma's ops. */
+static void nvd_release_dma(struct nvd_ctrl *ctrl)
+{
+	if (ctrl->own_attachment)
+		altdma_detach(ctrl->dev);
+}
+
+/*
+ * altdma first: dma_set_mask() must already see altdma's ops. A configfs
+ * rule may have attached the device before this probe (altdmactl attach,
+ * for fault injection or latency, say): then that attachment is used as
+ * the rule made it, and stays the rule's.
+ */
 static int nvd_setup_dma(struct nvd_ctrl *ctrl)
 {
 	struct altdma_config cfg;
 	int ret;
 
-	ret = nvd_policy_config(&cfg);
-	if (ret)
-		return ret;
-	ret = altdma_attach(ctrl->dev, &cfg);
-	if (ret)
-		return ret;
+	if (altdma_is_attached(ctrl->dev)) {
+		dev_info(ctrl->dev, "using the attachment of an altdma rule; the policy parameters do not apply\n");
+	} else {
+		ret = nvd_policy_config(&cfg);
+		if (ret)
+			return ret;
+		ret = altdma_attach(ctrl->dev, &cfg);
+		if (ret)
+			return ret;
+		ctrl->own_attachment = true;
+	}
 	ret = dma_set_mask_and_coherent(ctrl->dev, DMA_BIT_MASK(64));
 	if (ret) {
-		altdma_detach(ctrl->dev);
+		nvd_release_dma(ctrl);
 		return ret;
 	}
 	/* PRPs need every bounce address to keep its offset in the page. */
@@ -406,12 +422,13 @@ static int nvd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto tear_down;
 	dev_info(ctrl->dev, "%s: %llu blocks of %u bytes, %d I/O queues, %d vectors, altdma policy %s\n",
 		 ctrl->disk->disk_name, ctrl->nsze, 1U << ctrl->lba_shift,
-		 ctrl->nr_io_queues, ctrl->nr_vectors, policy);
+		 ctrl->nr_io_queues, ctrl->nr_vectors,
+		 ctrl->own_attachment ? policy : "of its rule");
 	return 0;
 tear_down:
 	nvd_tear_down(ctrl);
 detach:
-	altdma_detach(ctrl->dev);
+	nvd_release_dma(ctrl);
 unmap:
 	nvd_unmap_bar(ctrl);
 free_instance:
@@ -449,7 +466,7 @@ static void nvd_remove(struct pci_dev *pdev)
 	dma_pool_destroy(ctrl->prp_pool);
 	blk_mq_free_tag_set(&ctrl->tag_set);
 	put_disk(ctrl->disk);
-	altdma_detach(ctrl->dev);
+	nvd_release_dma(ctrl);
 	nvd_unmap_bar(ctrl);
 	ida_free(&nvd_ida, ctrl->instance);
 	kfree(ctrl);

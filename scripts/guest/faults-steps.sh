@@ -4,8 +4,9 @@
 # faults/<class>/ knobs against hostile input (on QEMU's edu device, which
 # no driver claims), altdmactl faults, then altdmactl faultwalk over the
 # kernel's own nvme driver's probe: every injected failure of every class
-# must be handled without a splat or a leak. Sourced by the guest's /init
-# with altdma not loaded; leaves it so, and nvme unloaded.
+# must be handled without a splat or a leak; then one over a short I/O
+# command on nvme_demo. Sourced by the guest's /init with altdma not
+# loaded; leaves it so, and nvme and nvme_demo unloaded.
 # shellcheck disable=SC2154 # CFG, ctl, long come from common.sh and rules-steps.sh
 
 edu=$(pci_dev 0x1234:0x11e8)
@@ -205,3 +206,48 @@ expect_success "faultwalk: detach" "$ctl" detach "$nvme"
 expect_success "faultwalk: rmmod altdma" rmmod altdma
 expect_success "faultwalk: rmmod nvme" rmmod nvme
 rm -f /tmp/nvme-rebind.sh /tmp/walk.out /tmp/ctl.out
+
+# --- altdmactl faultwalk over an I/O command on nvme_demo ------------------------
+# nvme_demo under a rule made by altdmactl attach (force-bounce, so that
+# mappings left behind show as outstanding bounces): each run writes 256 KiB
+# of data no run before wrote, reads it back and compares; each of its
+# map_sg calls fails once in turn. A refused list is -ENOMEM, which
+# nvme_demo requeues: every run must still exit 0, clean.
+demo=/dev/altdma_nvme0n1
+cat > /tmp/demo-io.sh <<EOF
+#!/bin/sh
+n=\$((\$(cat /tmp/demo-run 2>/dev/null || echo 0) + 1))
+echo \$n > /tmp/demo-run
+dd if=/tmp/pattern2 of=/tmp/demo-src bs=64k count=4 skip=\$((n * 4 % 300)) 2>/dev/null
+dd if=/tmp/demo-src of=$demo bs=64k seek=64 oflag=direct conv=fsync 2>/dev/null || exit 1
+dd if=$demo of=/tmp/demo-back bs=64k skip=64 count=4 iflag=direct 2>/dev/null || exit 2
+cmp -s /tmp/demo-src /tmp/demo-back || exit 3
+EOF
+chmod +x /tmp/demo-io.sh
+expect_success "faultwalk demo: insmod altdma" insmod /lib/altdma/altdma.ko
+expect_success "faultwalk demo: insmod altdma_nvme" insmod /lib/altdma/altdma_nvme.ko
+wait_for 20 test -b "$demo"
+expect_success "faultwalk demo: attach nvme_demo's device with --force --faults" \
+	"$ctl" attach "$nvme" --force --faults
+expect_success "faultwalk demo: nvme_demo took the rule's attachment" \
+	sh -c "dmesg | tail -n 20 | grep -q 'using the attachment of an altdma rule'"
+if wait_for 20 test -b "$demo"; then
+	"$ctl" faultwalk "$nvme" -- /tmp/demo-io.sh > /tmp/walk.out 2>&1
+	walk_rc=$?
+	say_lines "faultwalk demo: " < /tmp/walk.out
+	expect_success "faultwalk demo: the clean run wrote and read back" \
+		grep -q "^clean run: exit 0, .*; clean$" /tmp/walk.out
+	expect_success "faultwalk demo: each map_sg failed in turn ($(grep -c '^map_sg N=' /tmp/walk.out) runs)" \
+		sh -c "grep -q '^map_sg N=1: injected' /tmp/walk.out && grep -q '^map_sg N=[0-9]*: no failure injected' /tmp/walk.out"
+	expect_success "faultwalk demo: every run wrote and read back its data, clean" \
+		sh -c "test $walk_rc = 0 && ! grep ' N=[0-9]*: ' /tmp/walk.out | grep -v 'exit 0, clean$' | grep -q ."
+	expect_success "faultwalk demo: detach" "$ctl" detach "$nvme"
+	expect_success "faultwalk demo: nvme_demo requeued the refused lists" \
+		sh -c "dmesg | tail -n 20 | grep -Eq ' [1-9][0-9]* requeued after a refused mapping, 0 errors'"
+else
+	result fail "faultwalk demo: the disk came back under the rule"
+	"$ctl" detach "$nvme"
+fi
+expect_success "faultwalk demo: rmmod altdma_nvme" rmmod altdma_nvme
+expect_success "faultwalk demo: rmmod altdma" rmmod altdma
+rm -f /tmp/demo-io.sh /tmp/demo-run /tmp/demo-src /tmp/demo-back /tmp/walk.out
