@@ -68,6 +68,8 @@ int altdma_detach_removed(struct device *dev, const void *owner);
 void altdma_report_outstanding(struct device *dev, const char *when);
 void altdma_change_owner(struct device *dev, const void *from, const void *to);
 
+int altdma_stack_prepare(void);
+
 int altdma_rules_init(void);
 void altdma_rules_exit(void);
 

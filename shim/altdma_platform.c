@@ -18,6 +18,8 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 
 #include "altdma_compat.h"
@@ -147,6 +149,55 @@ altdma_u64 altdma_plat_clock_ns(void)
 void altdma_plat_dump_stack(void)
 {
 	dump_stack();
+}
+
+/* Frames kept per saved stack: the driver is within the first few. */
+#define ALTDMA_STACK_DEPTH 16
+
+/* Set once stack_depot_init() succeeded: before, a save would oops. */
+static bool altdma_stack_ready;
+
+/**
+ * altdma_stack_prepare - set up the stack depot for saving mapping stacks
+ *
+ * Debian's kernels build the stack depot (SLUB_DEBUG selects it) but leave
+ * it uninitialised; its users must initialise it. Idempotent.
+ *
+ * Context: process context; may sleep (allocates the depot's table).
+ * Return: 0, or a negative errno (then saves return "no stack").
+ */
+int altdma_stack_prepare(void)
+{
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_STACKDEPOT) || READ_ONCE(altdma_stack_ready))
+		return 0;
+	ret = stack_depot_init();
+	if (!ret)
+		WRITE_ONCE(altdma_stack_ready, true);
+	return ret;
+}
+
+altdma_u32 altdma_plat_stack_save(void)
+{
+	unsigned long entries[ALTDMA_STACK_DEPTH];
+	unsigned int n;
+
+	if (!IS_ENABLED(CONFIG_STACKDEPOT) || !READ_ONCE(altdma_stack_ready))
+		return 0;
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 1);
+	/* Maps come in any context: never sleep, and fail quietly. */
+	return stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+void altdma_plat_stack_log(struct altdma_plat_device *plat, altdma_u32 handle)
+{
+	if (!IS_ENABLED(CONFIG_STACKDEPOT) || !handle) {
+		dev_err(altdma_from_plat(plat)->dev,
+			"altdma:   (no stack saved)\n");
+		return;
+	}
+	stack_depot_print(handle);
 }
 
 void *altdma_plat_phys_to_virt(altdma_phys_t phys)

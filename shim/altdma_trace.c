@@ -26,3 +26,10 @@ void altdma_plat_trace_fault(struct altdma_plat_device *plat,
 	trace_fault_injected(altdma_from_plat(plat)->dev, op_class, size,
 			     (enum dma_data_direction)dir, op_index);
 }
+
+void altdma_plat_trace_check(struct altdma_plat_device *plat,
+			     const char *check, const char *op,
+			     altdma_dma_t dma, altdma_u64 size)
+{
+	trace_check_error(altdma_from_plat(plat)->dev, check, op, dma, size);
+}

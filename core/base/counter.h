@@ -14,6 +14,17 @@ public:
 	void add(altdma_u64 n) { __atomic_fetch_add(&value_, n, __ATOMIC_RELAXED); }
 	void sub(altdma_u64 n) { __atomic_fetch_sub(&value_, n, __ATOMIC_RELAXED); }
 	altdma_u64 get() const { return __atomic_load_n(&value_, __ATOMIC_RELAXED); }
+	// Takes one away unless it is 0; whether it did.
+	bool take_one()
+	{
+		altdma_u64 n = get();
+
+		while (n && !__atomic_compare_exchange_n(&value_, &n, n - 1, true,
+							 __ATOMIC_RELAXED,
+							 __ATOMIC_RELAXED)) {
+		}
+		return n != 0;
+	}
 
 private:
 	altdma_u64 value_ = 0;

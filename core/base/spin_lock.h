@@ -6,9 +6,11 @@
 
 #include <altdma/platform.h>
 
+#include "base/thread_annotations.h"
+
 namespace altdma {
 
-class SpinLock {
+class ALTDMA_CAPABILITY("spinlock") SpinLock {
 public:
 	SpinLock() { altdma_plat_lock_init(&lock_); }
 	~SpinLock() { altdma_plat_lock_destroy(&lock_); }
@@ -21,13 +23,13 @@ private:
 };
 
 // Holds a SpinLock, interrupts disabled, for the guard's lifetime.
-class [[nodiscard]] SpinLockGuard {
+class [[nodiscard]] ALTDMA_SCOPED_CAPABILITY SpinLockGuard {
 public:
-	explicit SpinLockGuard(SpinLock &lock)
+	explicit SpinLockGuard(SpinLock &lock) ALTDMA_ACQUIRE(lock)
 		: lock_(lock), flags_(altdma_plat_lock(&lock.lock_))
 	{
 	}
-	~SpinLockGuard() { altdma_plat_unlock(&lock_.lock_, flags_); }
+	~SpinLockGuard() ALTDMA_RELEASE() { altdma_plat_unlock(&lock_.lock_, flags_); }
 	SpinLockGuard(const SpinLockGuard &) = delete;
 	SpinLockGuard &operator=(const SpinLockGuard &) = delete;
 

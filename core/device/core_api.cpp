@@ -4,14 +4,17 @@
 
 #include "base/object.h"
 #include "device/device.h"
+#include "layers/checker/checker.h"
 #include "layers/fault_layer.h"
 #include "layers/latency_layer.h"
 #include "policy/bounce/bounce_policy.h"
 
+using altdma::Checker;
 using altdma::CoherentBlock;
 using altdma::CoherentKind;
 using altdma::Device;
 using altdma::LatencyScope;
+using altdma::LiveKind;
 using altdma::Result;
 using altdma::Status;
 using altdma::to_errno;
@@ -34,6 +37,11 @@ altdma::MappingPolicy &policy_of(struct altdma_core_device *core)
 altdma::LatencyLayer *latency_of(struct altdma_core_device *core)
 {
 	return core->device.latency();
+}
+
+Checker *checker_of(struct altdma_core_device *core)
+{
+	return core->device.checker();
 }
 
 int store_block(const Result<CoherentBlock> &block, altdma_phys_t *phys,
@@ -184,6 +192,29 @@ altdma_u64 altdma_core_latency_quantile(const struct altdma_core_latency *lat,
 	return altdma::latency_quantile(*lat, ppm);
 }
 
+const char *altdma_core_check_name(enum altdma_core_check_class cls)
+{
+	return altdma::check_class_name(cls);
+}
+
+int altdma_core_check_read(struct altdma_core_device *core,
+			   struct altdma_core_check_stats *out)
+{
+	if (!checker_of(core))
+		return to_errno(Status::kNotSupported);
+	checker_of(core)->read(out);
+	return 0;
+}
+
+long altdma_core_check_outstanding(struct altdma_core_device *core,
+				   struct altdma_core_check_group *out,
+				   altdma_u64 max, int leaks)
+{
+	if (!checker_of(core))
+		return to_errno(Status::kNotSupported);
+	return checker_of(core)->outstanding(out, max, leaks != 0);
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)
@@ -199,6 +230,8 @@ void altdma_core_unmap_phys(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP);
 
+	if (Checker *checker = checker_of(core))
+		checker->unmapping("unmap", LiveKind::kSingle, addr, size, dir);
 	policy_of(core).unmap_phys(addr, size, dir, attrs);
 }
 
@@ -212,10 +245,15 @@ altdma_dma_t altdma_core_map_resource(struct altdma_core_device *core,
 }
 
 // Resources are never bounced or synced, under any policy: only timed.
-void altdma_core_unmap_resource(struct altdma_core_device *core, altdma_dma_t,
-				altdma_usize, enum altdma_dir, unsigned long)
+void altdma_core_unmap_resource(struct altdma_core_device *core,
+				altdma_dma_t addr, altdma_usize size,
+				enum altdma_dir dir, unsigned long)
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP);
+
+	if (Checker *checker = checker_of(core))
+		checker->unmapping("unmap_resource", LiveKind::kResource, addr,
+				   size, dir);
 }
 
 int altdma_core_map_sg(struct altdma_core_device *core,
@@ -233,6 +271,8 @@ void altdma_core_unmap_sg(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_UNMAP_SG);
 
+	if (Checker *checker = checker_of(core))
+		checker->sg_unmapping(sgl, nents, dir);
 	core->device.unmap_sg(sgl, nents, dir, attrs);
 }
 
@@ -242,6 +282,8 @@ void altdma_core_sync_single_for_cpu(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
+	if (Checker *checker = checker_of(core))
+		checker->syncing("sync_single_for_cpu", addr, size, dir, false);
 	policy_of(core).sync_for_cpu(addr, size, dir);
 }
 
@@ -251,6 +293,8 @@ void altdma_core_sync_single_for_device(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
+	if (Checker *checker = checker_of(core))
+		checker->syncing("sync_single_for_device", addr, size, dir, true);
 	policy_of(core).sync_for_device(addr, size, dir);
 }
 
@@ -260,6 +304,8 @@ void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
+	if (Checker *checker = checker_of(core))
+		checker->sg_syncing("sync_sg_for_cpu", sgl, nents, dir, false);
 	core->device.sync_sg_for_cpu(sgl, nents, dir);
 }
 
@@ -269,6 +315,8 @@ void altdma_core_sync_sg_for_device(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
+	if (Checker *checker = checker_of(core))
+		checker->sg_syncing("sync_sg_for_device", sgl, nents, dir, true);
 	core->device.sync_sg_for_device(sgl, nents, dir);
 }
 
@@ -296,6 +344,9 @@ void altdma_core_free(struct altdma_core_device *core, altdma_usize size,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_FREE);
 
+	if (Checker *checker = checker_of(core))
+		checker->unmapping("free", LiveKind::kCoherent, dma, size,
+				   ALTDMA_DIR_NONE);
 	core->device.count_free();
 	policy_of(core).free(size, dma);
 }
@@ -314,10 +365,12 @@ int altdma_core_alloc_pages(struct altdma_core_device *core,
 
 void altdma_core_free_pages(struct altdma_core_device *core,
 			    altdma_usize size, altdma_dma_t dma,
-			    enum altdma_dir)
+			    enum altdma_dir dir)
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_FREE);
 
+	if (Checker *checker = checker_of(core))
+		checker->unmapping("free_pages", LiveKind::kPages, dma, size, dir);
 	core->device.count_free();
 	policy_of(core).free(size, dma);
 }

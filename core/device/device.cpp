@@ -4,6 +4,7 @@
 #include "base/object.h"
 #include "base/util.h"
 #include "device/policy_config.h"
+#include "layers/checker/checker.h"
 #include "layers/fault_layer.h"
 #include "layers/latency_layer.h"
 #include "policy/bounce/bounce_policy.h"
@@ -13,6 +14,7 @@ namespace altdma {
 
 Device::~Device()
 {
+	destroy_object(checker_);
 	destroy_object(latency_);
 	destroy_object(faults_);
 	destroy_object(policy_);
@@ -37,6 +39,12 @@ Status Device::init(const struct altdma_core_config &config)
 		if (!latency.ok())
 			return latency.status();
 		latency_ = latency.value();
+	}
+	if (checked.value().flags & ALTDMA_FLAG_CHECKS) {
+		Result<Checker *> checker = Checker::create(plat_, config.checks);
+		if (!checker.ok())
+			return checker.status();
+		checker_ = checker.value();
 	}
 	return init_policy(checked.value());
 }
@@ -99,7 +107,11 @@ altdma_dma_t Device::map_phys(altdma_phys_t phys, altdma_usize size,
 {
 	if (injected(ALTDMA_CORE_FAULT_MAP, size, dir))
 		return ALTDMA_MAPPING_ERROR;
-	return counted(policy_->map_phys(phys, size, dir, attrs));
+	altdma_dma_t dma = counted(policy_->map_phys(phys, size, dir, attrs));
+
+	if (checker_ && dma != ALTDMA_MAPPING_ERROR)
+		checker_->mapped(LiveKind::kSingle, phys, dma, size, dir, attrs);
+	return dma;
 }
 
 altdma_dma_t Device::map_resource(altdma_phys_t phys, altdma_usize size,
@@ -107,7 +119,11 @@ altdma_dma_t Device::map_resource(altdma_phys_t phys, altdma_usize size,
 {
 	if (injected(ALTDMA_CORE_FAULT_MAP_RESOURCE, size, dir))
 		return ALTDMA_MAPPING_ERROR;
-	return counted(policy_->map_resource(phys, size, dir, attrs));
+	altdma_dma_t dma = counted(policy_->map_resource(phys, size, dir, attrs));
+
+	if (checker_ && dma != ALTDMA_MAPPING_ERROR)
+		checker_->mapped(LiveKind::kResource, phys, dma, size, dir, attrs);
+	return dma;
 }
 
 Result<CoherentBlock> Device::alloc(altdma_usize size, altdma_u32 caller_gfp,
@@ -120,8 +136,14 @@ Result<CoherentBlock> Device::alloc(altdma_usize size, altdma_u32 caller_gfp,
 		return Status::kNoMemory;
 	Result<CoherentBlock> block = policy_->alloc(size, caller_gfp, attrs, kind);
 
-	if (block.ok())
+	if (block.ok()) {
 		coherent_allocs_.add(1);
+		if (checker_)
+			checker_->mapped(kind == CoherentKind::kPages ? LiveKind::kPages :
+									LiveKind::kCoherent,
+					 block.value().phys, block.value().dma,
+					 size, dir, attrs);
+	}
 	return block;
 }
 
@@ -171,8 +193,11 @@ int Device::map_sg(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
 			break;
 		altdma_plat_sg_set_dma(sg, dma, length);
 	}
-	if (mapped == nents)
+	if (mapped == nents) {
+		if (checker_)
+			checker_->sg_mapped(sgl, nents, dir, attrs);
 		return nents;
+	}
 
 	// The CPU never saw these mappings: undo them without syncing.
 	unmap_sg(sgl, mapped, dir, attrs | ALTDMA_ATTR_SKIP_CPU_SYNC);

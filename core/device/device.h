@@ -18,6 +18,7 @@
 namespace altdma {
 
 class BouncePolicy;
+class Checker;
 class FaultLayer;
 class LatencyLayer;
 
@@ -44,6 +45,8 @@ public:
 	FaultLayer *faults() { return faults_; }
 	// The latency layer, or nullptr when attached without one.
 	LatencyLayer *latency() { return latency_; }
+	// The checker layer, or nullptr when attached without one.
+	Checker *checker() { return checker_; }
 	void count_free() { coherent_frees_.add(1); }
 	void read_stats(struct altdma_core_stats *stats);
 
@@ -87,6 +90,7 @@ private:
 	BouncePolicy *bounce_ = nullptr;	// policy_, when it bounces
 	FaultLayer *faults_ = nullptr;
 	LatencyLayer *latency_ = nullptr;
+	Checker *checker_ = nullptr;
 	enum altdma_table_kind table_ = ALTDMA_TABLE_GENERIC;
 	Counter maps_;
 	Counter map_failures_;

@@ -79,6 +79,11 @@ Result<PolicyConfig> check_bounce(struct altdma_plat_device *dev,
 Result<PolicyConfig> check_policy_config(struct altdma_plat_device *dev,
 					 const struct altdma_core_config &in)
 {
+	if (in.checks >> ALTDMA_CHECK_CLASS_COUNT)
+		return refuse(dev, "checks", in.checks, "unknown check classes");
+	if (in.checks && !(in.flags & ALTDMA_FLAG_CHECKS))
+		return refuse(dev, "checks", in.checks,
+			      "set without the checker's flag");
 	switch (in.policy) {
 	case ALTDMA_POLICY_DIRECT:
 		if ((in.flags & ~ALTDMA_LAYER_FLAGS) ||

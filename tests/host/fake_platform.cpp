@@ -44,6 +44,7 @@ struct HeldLock {
 };
 thread_local std::vector<HeldLock> t_held;
 thread_local int t_cpu = -1;
+thread_local altdma_u32 t_stack = 0;
 thread_local altdma_u64 t_clock_ns = FakePlatform::kClockStartNs;
 thread_local const FakeDevice *t_ratelimit_passed = nullptr;
 
@@ -265,6 +266,7 @@ void FakePlatform::reset(const std::vector<RamRegion> &layout)
 	cpu_id = 0;
 	nr_cpus = 4;
 	t_cpu = -1;
+	t_stack = 0;
 	t_clock_ns = kClockStartNs;
 	t_ratelimit_passed = nullptr;
 
@@ -441,6 +443,16 @@ altdma_u64 FakePlatform::read_thread_clock(altdma_u64 step)
 
 	t_clock_ns += step;
 	return now;
+}
+
+void FakePlatform::set_thread_stack(altdma_u32 handle)
+{
+	t_stack = handle;
+}
+
+altdma_u32 FakePlatform::thread_stack()
+{
+	return t_stack;
 }
 
 void FakePlatform::set_thread_cpu(int cpu)
@@ -1017,6 +1029,33 @@ void altdma_plat_trace_fault(struct altdma_plat_device *dev, const char *op_clas
 	e.size = size;
 	e.dir = dir;
 	e.op_index = op_index;
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	FakeDevice::from(dev)->trace.push_back(e);
+}
+
+altdma_u32 altdma_plat_stack_save(void)
+{
+	platform().count_abi_call();
+	return fake::FakePlatform::thread_stack();
+}
+
+void altdma_plat_stack_log(struct altdma_plat_device *dev, altdma_u32 handle)
+{
+	platform().count_abi_call();
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	FakeDevice::from(dev)->stacks_logged.push_back(handle);
+}
+
+void altdma_plat_trace_check(struct altdma_plat_device *dev, const char *check,
+			     const char *op, altdma_dma_t dma, altdma_u64 size)
+{
+	platform().count_abi_call();
+	fake::TraceEvent e;
+	e.event = "check_error";
+	e.check = check;
+	e.op = op;
+	e.dma = dma;
+	e.size = size;
 	std::lock_guard<std::mutex> g(fake::g_dev_mu);
 	FakeDevice::from(dev)->trace.push_back(e);
 }

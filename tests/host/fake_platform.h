@@ -98,13 +98,15 @@ struct LogEntry {
 // A trace event the core raised (altdma_plat_trace_*). bounce: orig, slot,
 // size and to_device; fault: op_class, size, dir and op_index.
 struct TraceEvent {
-	std::string event;	// "bounce" or "fault_injected"
+	std::string event;	// "bounce", "fault_injected" or "check_error"
 	altdma_phys_t orig = 0, slot = 0;
 	altdma_u64 size = 0;
 	bool to_device = false;
 	std::string op_class;
 	altdma_dir dir = ALTDMA_DIR_NONE;
 	altdma_u64 op_index = 0;
+	std::string check, op;	// check_error (size above; dma below)
+	altdma_dma_t dma = 0;
 };
 
 // A device as the platform describes it. Pass dev.plat() to the core.
@@ -125,6 +127,8 @@ struct FakeDevice {
 	std::vector<LogEntry> log;
 	// Appended to by the altdma_plat_trace_* calls (from any thread).
 	std::vector<TraceEvent> trace;
+	// The handles altdma_plat_stack_log() printed, in order.
+	std::vector<altdma_u32> stacks_logged;
 	int limits_reads = 0;
 	// altdma_plat_dev_log_ratelimit() answers this; while false, messages
 	// logged with ratelimited 1 are dropped (counted in ratelimit_dropped).
@@ -267,6 +271,11 @@ public:
 	// altdma_plat_dump_stack() calls, from all threads.
 	long stack_dumps() const { return stack_dumps_.load(); }
 	void note_stack_dump() { stack_dumps_++; }
+	// ---- saved stacks (altdma_plat_stack_save) ---------------------------
+	// Each thread's saves return its current handle (0, "none", until
+	// set): a test names the call site it plays.
+	static void set_thread_stack(altdma_u32 handle);
+	static altdma_u32 thread_stack();
 	// The counters and records a platform call could change, and @dev's
 	// log and rate-limit state if given.
 	Snapshot snapshot(const FakeDevice *dev = nullptr) const;

@@ -36,9 +36,42 @@ enum altdma_policy_kind {
 #define ALTDMA_FLAG_FAULTS (1u << 9)
 /* Any policy: the latency layer (implies the generic table). */
 #define ALTDMA_FLAG_LATENCY (1u << 10)
+/* Any policy: the DMA-API checker layer (implies the generic table). */
+#define ALTDMA_FLAG_CHECKS (1u << 11)
 /* The flags of the layers above the policy, which every policy takes. */
 #define ALTDMA_LAYER_FLAGS \
-	(ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_FLAG_FAULTS | ALTDMA_FLAG_LATENCY)
+	(ALTDMA_FLAG_GENERIC_TABLE | ALTDMA_FLAG_FAULTS | ALTDMA_FLAG_LATENCY | \
+	 ALTDMA_FLAG_CHECKS)
+
+/*
+ * What the checker layer finds, each class with its counter and one
+ * rate-limited message format (dma-debug's checks are the model):
+ * not_mapped: an unmap, sync or free of an address with no live mapping
+ *	(never mapped, or already unmapped: the message says which when the
+ *	table still remembers it);
+ * wrong_size, wrong_direction, wrong_kind: an unmap or free that differs
+ *	from its map in size, direction, or kind (single, scatterlist,
+ *	resource, coherent, pages);
+ * sync_range: a sync reaching outside its mapping;
+ * sync_direction: a sync with another direction than the map's, of a
+ *	TO_DEVICE mapping for the CPU, or of a FROM_DEVICE one for the device;
+ * sg_mismatch: an unmap_sg with another nents or list than its map_sg;
+ * sg_segment: at map_sg, an entry longer than the device's
+ *	max_segment_size or crossing its segment boundary;
+ * leak: a mapping or allocation still live when the driver unbound.
+ */
+enum altdma_core_check_class {
+	ALTDMA_CHECK_NOT_MAPPED = 0,
+	ALTDMA_CHECK_WRONG_SIZE,
+	ALTDMA_CHECK_WRONG_DIRECTION,
+	ALTDMA_CHECK_WRONG_KIND,
+	ALTDMA_CHECK_SYNC_RANGE,
+	ALTDMA_CHECK_SYNC_DIRECTION,
+	ALTDMA_CHECK_SG_MISMATCH,
+	ALTDMA_CHECK_SG_SEGMENT,
+	ALTDMA_CHECK_LEAK,
+	ALTDMA_CHECK_CLASS_COUNT,
+};
 
 /* The operation classes faults are injected into, each with its knobs. */
 enum altdma_core_fault_class {
@@ -121,6 +154,29 @@ struct altdma_core_config {
 	altdma_u32 guard_size;		/* bytes on each side of a mapping */
 	altdma_u64 pool_size;
 	altdma_u64 max_mapping_size;
+	/* With ALTDMA_FLAG_CHECKS: a bit per enum altdma_core_check_class, 0 for all. */
+	altdma_u32 checks;
+	altdma_u32 reserved;
+};
+
+/* The checker's counts: findings by class, and its table. */
+struct altdma_core_check_stats {
+	altdma_u64 findings[ALTDMA_CHECK_CLASS_COUNT];
+	altdma_u64 live;	/* mappings and allocations tracked now */
+	altdma_u64 untracked;	/* made while the table had no memory: unchecked */
+};
+
+/*
+ * Live mappings alike in stack, kind, direction and size, counted: one line
+ * of a leak report ("37 x 4096 bytes FROM_DEVICE from foo_rx_refill").
+ */
+struct altdma_core_check_group {
+	altdma_u64 count;
+	altdma_u64 size;
+	altdma_dma_t first_dma;	/* the lowest DMA address among them */
+	altdma_u32 stack;	/* the platform's stack handle, 0 for none */
+	altdma_u32 dir;		/* enum altdma_dir */
+	const char *kind;	/* "single", "scatterlist", "resource", "coherent", "pages" */
 };
 
 /*
@@ -276,6 +332,26 @@ altdma_u64 altdma_core_latency_bucket_low(altdma_u32 bucket);
  */
 altdma_u64 altdma_core_latency_quantile(const struct altdma_core_latency *lat,
 					altdma_u32 ppm);
+
+/* The name of check class @cls ("not_mapped", ...), NULL past the last. */
+const char *altdma_core_check_name(enum altdma_core_check_class cls);
+/*
+ * The checker's counts into *@out: 0, or -ALTDMA_EOPNOTSUPP (attached
+ * without ALTDMA_FLAG_CHECKS). Context: any.
+ */
+int altdma_core_check_read(struct altdma_core_device *core,
+			   struct altdma_core_check_stats *out);
+/*
+ * The live mappings and allocations grouped (see struct
+ * altdma_core_check_group), the largest groups first: fills up to @max of
+ * @out and returns how many groups there are, or a negative errno
+ * (-ALTDMA_EOPNOTSUPP without the checker, -ALTDMA_ENOMEM). With @leaks,
+ * each live entry is also counted as a leak finding (the driver unbound).
+ * Context: may sleep (it allocates its working set).
+ */
+long altdma_core_check_outstanding(struct altdma_core_device *core,
+				   struct altdma_core_check_group *out,
+				   altdma_u64 max, int leaks);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,

@@ -229,6 +229,18 @@ void altdma_plat_trace_fault(struct altdma_plat_device *dev,
 			     const char *op_class, altdma_u64 size,
 			     enum altdma_dir dir, altdma_u64 op_index);
 
+/*
+ * The caller's stack saved for later (the kernel's stack depot): a handle,
+ * 0 when none could be saved (no memory, no depot). Any context.
+ */
+altdma_u32 altdma_plat_stack_save(void);
+/* Stack @handle into the device's log, after a message about it. */
+void altdma_plat_stack_log(struct altdma_plat_device *dev, altdma_u32 handle);
+/* A checker finding, for tracing tools (altdma:check_error). */
+void altdma_plat_trace_check(struct altdma_plat_device *dev,
+			     const char *check, const char *op,
+			     altdma_dma_t dma, altdma_u64 size);
+
 /* 64 random bits (the kernel's get_random_u64()): seeds, not secrets. */
 altdma_u64 altdma_plat_random_u64(void);
 

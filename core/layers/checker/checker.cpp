@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "layers/checker/checker.h"
+
+#include "base/object.h"
+
+namespace altdma {
+
+namespace {
+
+constexpr const char *kClassNames[ALTDMA_CHECK_CLASS_COUNT] = {
+	"not_mapped",	  "wrong_size",	    "wrong_direction",
+	"wrong_kind",	  "sync_range",	    "sync_direction",
+	"sg_mismatch",	  "sg_segment",	    "leak",
+};
+
+constexpr const char *kDirNames[4] = {
+	"BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE", "NONE",
+};
+
+const char *dir_name(enum altdma_dir dir)
+{
+	return kDirNames[dir & 3];
+}
+
+// As the kernel's default rate limit: 10 messages per class per 5 s.
+constexpr altdma_u64 kRateWindowNs = 5000000000ull;
+constexpr altdma_u32 kRateBurst = 10;
+
+// The groups outstanding() builds: (stack, size, direction, kind) hashed
+// into a table twice the groups' count, at most kMaxGroups.
+constexpr altdma_u64 kMaxGroups = 512;
+
+struct GroupKey {
+	altdma_u64 size;
+	altdma_u32 stack;
+	enum altdma_dir dir;
+	LiveKind kind;
+};
+
+struct GroupSlot {
+	GroupKey key;
+	altdma_u64 count;
+	altdma_dma_t first_dma;
+	bool used;
+};
+
+struct GroupTable {
+	GroupSlot *slots;
+	altdma_u64 nslots;
+	altdma_u64 used;
+	altdma_u64 overflow;	// entries of groups beyond the table: counted apart
+	altdma_dma_t overflow_first;
+};
+
+bool same_key(const GroupKey &a, const GroupKey &b)
+{
+	return a.size == b.size && a.stack == b.stack && a.dir == b.dir &&
+	       a.kind == b.kind;
+}
+
+altdma_u64 hash_key(const GroupKey &k)
+{
+	altdma_u64 h = k.size * 0x9E3779B97F4A7C15ull;
+
+	h ^= (static_cast<altdma_u64>(k.stack) << 8 | static_cast<altdma_u64>(k.dir) << 4 |
+	      static_cast<altdma_u64>(k.kind)) * 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 31);
+}
+
+void group_entry(void *ctx, const LiveEntry &e)
+{
+	auto *t = static_cast<GroupTable *>(ctx);
+	GroupKey key = { e.size, e.stack, e.dir, e.kind };
+	altdma_u64 i = hash_key(key) % t->nslots;
+
+	for (altdma_u64 probe = 0; probe < t->nslots; probe++, i = (i + 1) % t->nslots) {
+		GroupSlot &s = t->slots[i];
+
+		if (s.used && same_key(s.key, key)) {
+			s.count++;
+			if (e.dma < s.first_dma)
+				s.first_dma = e.dma;
+			return;
+		}
+		if (!s.used) {
+			// Half full at most: probes stay short.
+			if (t->used * 2 >= t->nslots)
+				break;
+			s = GroupSlot{ key, 1, e.dma, true };
+			t->used++;
+			return;
+		}
+	}
+	if (!t->overflow || e.dma < t->overflow_first)
+		t->overflow_first = e.dma;
+	t->overflow++;
+}
+
+} // namespace
+
+const char *check_class_name(enum altdma_core_check_class cls)
+{
+	if (static_cast<unsigned>(cls) >= ALTDMA_CHECK_CLASS_COUNT)
+		return nullptr;
+	return kClassNames[cls];
+}
+
+Result<Checker *> Checker::create(struct altdma_plat_device *plat,
+				  altdma_u32 classes)
+{
+	if (classes >> ALTDMA_CHECK_CLASS_COUNT)
+		return Status::kInvalid;
+	auto *checker = create_object<Checker>(ALTDMA_GFP_KERNEL, plat,
+					       classes ? classes :
+							 (1u << ALTDMA_CHECK_CLASS_COUNT) - 1);
+	if (!checker)
+		return Status::kNoMemory;
+	Status status = checker->table_.init();
+	if (status != Status::kOk) {
+		destroy_object(checker);
+		return status;
+	}
+	return checker;
+}
+
+bool Checker::ratelimit(enum altdma_core_check_class cls)
+{
+	altdma_u64 now = altdma_plat_clock_ns();
+	SpinLockGuard guard(ratelimit_lock_);
+	RateLimit &r = ratelimits_[cls];
+
+	if (!r.window_start_ns || now - r.window_start_ns >= kRateWindowNs) {
+		if (r.missed)
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_WARN, 0,
+					    "checker: %u %s messages suppressed\n",
+					    r.missed, kClassNames[cls]);
+		r = RateLimit{ now ? now : 1, 0, 0 };
+	}
+	if (r.printed < kRateBurst) {
+		r.printed++;
+		return true;
+	}
+	r.missed++;
+	return false;
+}
+
+bool Checker::note(enum altdma_core_check_class cls, const char *op,
+		   altdma_dma_t dma, altdma_u64 size)
+{
+	if (!(classes_ & (1u << cls)))
+		return false;
+	findings_[cls].add(1);
+	altdma_plat_trace_check(plat_, kClassNames[cls], op, dma, size);
+	return ratelimit(cls);
+}
+
+void Checker::report_tracking_lost()
+{
+	if (__atomic_exchange_n(&said_untracked_, true, __ATOMIC_RELAXED))
+		return;
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_WARN, 0,
+			    "checker: no memory for its table; mappings made now go unchecked (counted as untracked), the others are still checked\n");
+}
+
+void Checker::mapped(LiveKind kind, altdma_phys_t phys, altdma_dma_t dma,
+		     altdma_u64 size, enum altdma_dir dir, unsigned long attrs)
+{
+	LiveEntry e = {};
+
+	e.dma = dma;
+	e.size = size;
+	e.phys = phys;
+	e.attrs = attrs;
+	e.stack = altdma_plat_stack_save();
+	e.dir = dir;
+	e.kind = kind;
+	if (!table_.insert(e))
+		report_tracking_lost();
+}
+
+void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
+{
+	Tombstone t;
+
+	// A mapping made while the table had no memory has no entry.
+	if (table_.absorb_untracked())
+		return;
+	if (!note(ALTDMA_CHECK_NOT_MAPPED, op, dma, size))
+		return;
+	if (!table_.find_tombstone(dma, &t)) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker: not_mapped: %s of DMA address %#llx (%llu bytes): nothing is mapped there\n",
+				    op, dma, size);
+		altdma_plat_dump_stack();
+		return;
+	}
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+			    "checker: not_mapped: %s of DMA address %#llx (%llu bytes): already unmapped (a %s mapping of %llu bytes); it was mapped at:\n",
+			    op, dma, size, live_kind_name(t.kind), t.size);
+	altdma_plat_stack_log(plat_, t.map_stack);
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+			    "checker: and unmapped at:\n");
+	altdma_plat_stack_log(plat_, t.unmap_stack);
+}
+
+// The first difference is reported (with the mapping's stack); an unmap
+// that differs in several ways is one finding.
+void Checker::compare(const char *op, const LiveEntry &m, LiveKind kind,
+		      altdma_u64 size, enum altdma_dir dir)
+{
+	if (m.kind != kind) {
+		if (!note(ALTDMA_CHECK_WRONG_KIND, op, m.dma, size))
+			return;
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker: wrong_kind: %s of DMA address %#llx, which is a %s mapping of %llu bytes, not a %s one; it was mapped at:\n",
+				    op, m.dma, live_kind_name(m.kind), m.size,
+				    live_kind_name(kind));
+	} else if (m.size != size) {
+		if (!note(ALTDMA_CHECK_WRONG_SIZE, op, m.dma, size))
+			return;
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker: wrong_size: %s of DMA address %#llx with size %llu, mapped with size %llu (%s); it was mapped at:\n",
+				    op, m.dma, size, m.size, dir_name(m.dir));
+	} else if (m.dir != dir) {
+		if (!note(ALTDMA_CHECK_WRONG_DIRECTION, op, m.dma, size))
+			return;
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker: wrong_direction: %s of DMA address %#llx (%llu bytes) with direction %s, mapped %s; it was mapped at:\n",
+				    op, m.dma, size, dir_name(dir), dir_name(m.dir));
+	} else {
+		return;
+	}
+	altdma_plat_stack_log(plat_, m.stack);
+}
+
+void Checker::unmapping(const char *op, LiveKind kind, altdma_dma_t dma,
+			altdma_u64 size, enum altdma_dir dir)
+{
+	LiveEntry m;
+
+	if (!table_.remove(dma, { kind, size, dir }, altdma_plat_stack_save(), &m)) {
+		not_mapped(op, dma, size);
+		return;
+	}
+	compare(op, m, kind, size, dir);
+}
+
+void Checker::check_segment(int index, const struct altdma_plat_sg *sg,
+			    const struct altdma_dev_limits &limits)
+{
+	altdma_dma_t start = altdma_plat_sg_dma_address(sg);
+	altdma_u32 len = altdma_plat_sg_dma_length(sg);
+	altdma_dma_t end = start + (len ? len - 1 : 0);
+
+	if (limits.max_segment_size && len > limits.max_segment_size) {
+		if (note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len)) {
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+					    "checker: sg_segment: map_sg entry %d at DMA address %#llx is %u bytes, longer than the device's max_segment_size %u\n",
+					    index, start, len, limits.max_segment_size);
+			altdma_plat_dump_stack();
+		}
+	} else if (limits.segment_boundary &&
+		   ((start ^ end) & ~limits.segment_boundary)) {
+		if (note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len)) {
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+					    "checker: sg_segment: map_sg entry %d at DMA address %#llx-%#llx crosses the device's segment boundary (mask %#llx)\n",
+					    index, start, end, limits.segment_boundary);
+			altdma_plat_dump_stack();
+		}
+	}
+}
+
+void Checker::sg_mapped(struct altdma_plat_sg *sgl, int nents,
+			enum altdma_dir dir, unsigned long attrs)
+{
+	struct altdma_dev_limits limits;
+	struct altdma_plat_sg *sg = sgl;
+	altdma_u32 stack = altdma_plat_stack_save();
+
+	altdma_plat_dev_limits(plat_, &limits);
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg)) {
+		LiveEntry e = {};
+
+		check_segment(i, sg, limits);
+		e.dma = altdma_plat_sg_dma_address(sg);
+		e.size = altdma_plat_sg_dma_length(sg);
+		e.phys = altdma_plat_sg_phys(sg);
+		e.sg_list = sgl;
+		e.sg_nents = nents;
+		e.attrs = attrs;
+		e.stack = stack;
+		e.dir = dir;
+		e.kind = LiveKind::kSg;
+		if (!table_.insert(e))
+			report_tracking_lost();
+	}
+}
+
+void Checker::sg_unmapping(struct altdma_plat_sg *sgl, int nents,
+			   enum altdma_dir dir)
+{
+	struct altdma_plat_sg *sg = sgl;
+	altdma_u32 stack = altdma_plat_stack_save();
+	bool list_reported = false;
+
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg)) {
+		altdma_dma_t dma = altdma_plat_sg_dma_address(sg);
+		altdma_u32 len = altdma_plat_sg_dma_length(sg);
+		LiveEntry m;
+
+		if (!table_.remove(dma, { LiveKind::kSg, len, dir }, stack, &m)) {
+			not_mapped("unmap_sg", dma, len);
+			continue;
+		}
+		compare("unmap_sg", m, LiveKind::kSg, len, dir);
+		if (m.kind != LiveKind::kSg || list_reported ||
+		    (m.sg_list == sgl && m.sg_nents == nents))
+			continue;
+		// One finding per list, however many of its entries differ.
+		list_reported = true;
+		if (!note(ALTDMA_CHECK_SG_MISMATCH, "unmap_sg", dma, len))
+			continue;
+		if (m.sg_nents != nents)
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+					    "checker: sg_mismatch: unmap_sg of DMA address %#llx with nents %d, mapped with nents %d; it was mapped at:\n",
+					    dma, nents, m.sg_nents);
+		else
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+					    "checker: sg_mismatch: unmap_sg of DMA address %#llx with another scatterlist than the one mapped; it was mapped at:\n",
+					    dma);
+		altdma_plat_stack_log(plat_, m.stack);
+	}
+}
+
+void Checker::syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
+		      enum altdma_dir dir, bool for_device)
+{
+	LiveEntry m;
+
+	if (!table_.find_containing(dma, { LiveKind::kSingle, size, dir }, &m)) {
+		not_mapped(op, dma, size);
+		return;
+	}
+	altdma_u64 offset = dma - m.dma;
+
+	if (size > m.size - offset) {
+		if (note(ALTDMA_CHECK_SYNC_RANGE, op, dma, size)) {
+			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+					    "checker: sync_range: %s of DMA address %#llx+%llu reaches past its mapping %#llx+%llu; it was mapped at:\n",
+					    op, dma, size, m.dma, m.size);
+			altdma_plat_stack_log(plat_, m.stack);
+		}
+	}
+	const char *why = nullptr;
+
+	if (dir != m.dir)
+		why = "with another direction than its mapping";
+	else if (!for_device && m.dir == ALTDMA_TO_DEVICE)
+		why = "for the CPU of a TO_DEVICE mapping, which the device only reads";
+	else if (for_device && m.dir == ALTDMA_FROM_DEVICE)
+		why = "for the device of a FROM_DEVICE mapping, which the CPU must not write";
+	if (!why || !note(ALTDMA_CHECK_SYNC_DIRECTION, op, dma, size))
+		return;
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+			    "checker: sync_direction: %s of DMA address %#llx+%llu %s (synced %s, mapped %s); it was mapped at:\n",
+			    op, dma, size, why, dir_name(dir), dir_name(m.dir));
+	altdma_plat_stack_log(plat_, m.stack);
+}
+
+void Checker::sg_syncing(const char *op, struct altdma_plat_sg *sgl, int nents,
+			 enum altdma_dir dir, bool for_device)
+{
+	struct altdma_plat_sg *sg = sgl;
+
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
+		syncing(op, altdma_plat_sg_dma_address(sg),
+			altdma_plat_sg_dma_length(sg), dir, for_device);
+}
+
+void Checker::read(struct altdma_core_check_stats *out) const
+{
+	for (int cls = 0; cls < ALTDMA_CHECK_CLASS_COUNT; cls++)
+		out->findings[cls] = findings_[cls].get();
+	out->live = table_.live();
+	out->untracked = table_.untracked();
+}
+
+long Checker::outstanding(struct altdma_core_check_group *out, altdma_u64 max,
+			  bool leaks)
+{
+	altdma_u64 want = table_.live() + 16;
+	GroupTable t = {};
+
+	if (want > kMaxGroups)
+		want = kMaxGroups;
+	t.nslots = 2 * want;
+	t.slots = static_cast<GroupSlot *>(altdma_plat_alloc(
+		t.nslots * sizeof(GroupSlot), ALTDMA_GFP_KERNEL | ALTDMA_GFP_ZERO));
+	if (!t.slots)
+		return to_errno(Status::kNoMemory);
+	table_.for_each(group_entry, &t);
+
+	// Compact the used slots to the front, largest group first.
+	altdma_u64 n = 0;
+	for (altdma_u64 i = 0; i < t.nslots; i++)
+		if (t.slots[i].used)
+			t.slots[n++] = t.slots[i];
+	for (altdma_u64 i = 1; i < n; i++) {
+		GroupSlot s = t.slots[i];
+		altdma_u64 j = i;
+
+		for (; j > 0 && (t.slots[j - 1].count < s.count ||
+				 (t.slots[j - 1].count == s.count &&
+				  t.slots[j - 1].first_dma > s.first_dma)); j--)
+			t.slots[j] = t.slots[j - 1];
+		t.slots[j] = s;
+	}
+	altdma_u64 entries = t.overflow;
+	for (altdma_u64 i = 0; i < n; i++) {
+		entries += t.slots[i].count;
+		if (i >= max)
+			continue;
+		out[i].count = t.slots[i].count;
+		out[i].size = t.slots[i].key.size;
+		out[i].first_dma = t.slots[i].first_dma;
+		out[i].stack = t.slots[i].key.stack;
+		out[i].dir = t.slots[i].key.dir;
+		out[i].kind = live_kind_name(t.slots[i].key.kind);
+	}
+	// Past the table's room, the rest is one group of no stack.
+	if (t.overflow) {
+		if (n < max)
+			out[n] = altdma_core_check_group{ t.overflow, 0, t.overflow_first,
+							  0, ALTDMA_DIR_NONE, "other" };
+		n++;
+	}
+	altdma_plat_free(t.slots);
+	if (leaks && (classes_ & (1u << ALTDMA_CHECK_LEAK)))
+		findings_[ALTDMA_CHECK_LEAK].add(entries);
+	return static_cast<long>(n);
+}
+
+} // namespace altdma

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+// The DMA-API checker layer: every live mapping and allocation of the
+// device in a LiveTable, each unmap, sync and free checked against what
+// was mapped (see enum altdma_core_check_class). A finding never changes
+// the operation: the policy below still does what the kernel would, so the
+// system behaves as without altdma, plus the report. Reports are
+// rate-limited per class, name the operation and both values, and are
+// followed by the mapping's stack.
+#ifndef ALTDMA_CORE_CHECKER_H
+#define ALTDMA_CORE_CHECKER_H
+
+#include <altdma/core_api.h>
+#include <altdma/platform.h>
+
+#include "base/counter.h"
+#include "base/spin_lock.h"
+#include "base/status.h"
+#include "layers/checker/live_table.h"
+
+namespace altdma {
+
+// "not_mapped", ...: the class's name in reports, configfs and debugfs.
+const char *check_class_name(enum altdma_core_check_class cls);
+
+class Checker {
+public:
+	// @classes: a bit per enum altdma_core_check_class (0 for all).
+	static Result<Checker *> create(struct altdma_plat_device *plat,
+					altdma_u32 classes);
+	~Checker() = default;
+	Checker(const Checker &) = delete;
+	Checker &operator=(const Checker &) = delete;
+
+	// After a successful map or allocation.
+	void mapped(LiveKind kind, altdma_phys_t phys, altdma_dma_t dma,
+		    altdma_u64 size, enum altdma_dir dir, unsigned long attrs);
+	// Before the policy unmaps or frees (@op names the call in reports).
+	void unmapping(const char *op, LiveKind kind, altdma_dma_t dma,
+		       altdma_u64 size, enum altdma_dir dir);
+	// After map_sg mapped all @nents entries of @sgl.
+	void sg_mapped(struct altdma_plat_sg *sgl, int nents, enum altdma_dir dir,
+		       unsigned long attrs);
+	// Before unmap_sg.
+	void sg_unmapping(struct altdma_plat_sg *sgl, int nents,
+			  enum altdma_dir dir);
+	// Before a sync of [dma, dma + size), or of each entry of a list.
+	void syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
+		     enum altdma_dir dir, bool for_device);
+	void sg_syncing(const char *op, struct altdma_plat_sg *sgl, int nents,
+			enum altdma_dir dir, bool for_device);
+
+	void read(struct altdma_core_check_stats *out) const;
+	long outstanding(struct altdma_core_check_group *out, altdma_u64 max,
+			 bool leaks);
+
+private:
+	template <typename T, typename... Args>
+	friend T *create_object(altdma_u32 gfp, Args &&...args);
+	Checker(struct altdma_plat_device *plat, altdma_u32 classes)
+		: plat_(plat), classes_(classes)
+	{
+	}
+	// Counts a finding of @cls (if enabled), raises its trace event, and
+	// says whether its message may be printed now.
+	bool note(enum altdma_core_check_class cls, const char *op,
+		  altdma_dma_t dma, altdma_u64 size);
+	bool ratelimit(enum altdma_core_check_class cls);
+	void not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size);
+	void compare(const char *op, const LiveEntry &m, LiveKind kind,
+		     altdma_u64 size, enum altdma_dir dir);
+	void check_segment(int index, const struct altdma_plat_sg *sg,
+			   const struct altdma_dev_limits &limits);
+	void report_tracking_lost();
+
+	struct RateLimit {
+		altdma_u64 window_start_ns;
+		altdma_u32 printed;
+		altdma_u32 missed;
+	};
+
+	struct altdma_plat_device *plat_;
+	altdma_u32 classes_;
+	LiveTable table_;
+	Counter findings_[ALTDMA_CHECK_CLASS_COUNT];
+	SpinLock ratelimit_lock_;
+	RateLimit ratelimits_[ALTDMA_CHECK_CLASS_COUNT] ALTDMA_GUARDED_BY(ratelimit_lock_) = {};
+	bool said_untracked_ = false;
+};
+
+} // namespace altdma
+
+#endif

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+// The checker's table of a device's live mappings and allocations, keyed
+// by DMA address: dma-debug's shape (hash buckets, each with its own lock)
+// but per device. An entry is found by its first address, or by an address
+// inside it (syncs of part of a mapping); each bucket remembers the last
+// entries removed from it, so that a second unmap can be told from an
+// address never mapped. Entries come from a reserve made at create and
+// grown without sleeping; when memory runs out a mapping goes untracked
+// (counted), and the rest are still checked.
+#ifndef ALTDMA_CORE_LIVE_TABLE_H
+#define ALTDMA_CORE_LIVE_TABLE_H
+
+#include <altdma/core_api.h>
+#include <altdma/platform.h>
+
+#include "base/counter.h"
+#include "base/spin_lock.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
+
+namespace altdma {
+
+// What made a live entry; an unmap or free must be of the same kind.
+enum class LiveKind : altdma_u8 {
+	kSingle,	// map_page / map_phys
+	kSg,		// one entry of a map_sg list
+	kResource,	// map_resource (MMIO)
+	kCoherent,	// alloc
+	kPages,		// alloc_pages
+};
+
+const char *live_kind_name(LiveKind kind);
+
+struct LiveEntry {
+	LiveEntry *next;
+	altdma_dma_t dma;
+	altdma_u64 size;
+	altdma_phys_t phys;		// what was mapped (ALTDMA_PHYS_INVALID: unknown)
+	const void *sg_list;		// kSg: the list's first entry
+	unsigned long attrs;
+	altdma_u32 stack;		// the mapping's stack (0: none)
+	altdma_s32 sg_nents;		// kSg: the nents map_sg was given
+	enum altdma_dir dir;
+	LiveKind kind;
+};
+
+// An entry removed lately: enough to say "already unmapped, by whom".
+struct Tombstone {
+	altdma_dma_t dma;
+	altdma_u64 size;
+	altdma_u32 map_stack;
+	altdma_u32 unmap_stack;
+	LiveKind kind;
+	bool used;
+};
+
+class LiveTable {
+public:
+	static constexpr altdma_u32 kBuckets = 256;
+	static constexpr altdma_u32 kBucketShift = ALTDMA_PAGE_SHIFT;
+	static constexpr altdma_u32 kTombstones = 4;
+	static constexpr altdma_u32 kReserve = 256;
+
+	LiveTable() = default;
+	~LiveTable();
+	LiveTable(const LiveTable &) = delete;
+	LiveTable &operator=(const LiveTable &) = delete;
+
+	// The buckets and the first reserve; may sleep.
+	Status init();
+
+	// Adds a copy of @e. false when no entry could be had: untracked.
+	bool insert(const LiveEntry &e);
+	// What an unmap or sync says of the mapping it means: of several live
+	// entries at one address (a buffer mapped twice), the one agreeing in
+	// the most of kind, size and direction is taken.
+	struct Want {
+		LiveKind kind;
+		altdma_u64 size;
+		enum altdma_dir dir;
+	};
+	// Removes the entry starting at @dma that best fits @want into *@out
+	// (and a tombstone with @unmap_stack); false if there is none.
+	bool remove(altdma_dma_t dma, const Want &want, altdma_u32 unmap_stack,
+		    LiveEntry *out);
+	// An entry starting at @dma, or else one holding @dma, that best fits
+	// @want (its kind is not compared), into *@out.
+	bool find_containing(altdma_dma_t dma, const Want &want, LiveEntry *out);
+	// The latest tombstone for @dma, if it is still remembered.
+	bool find_tombstone(altdma_dma_t dma, Tombstone *out);
+
+	// Calls @fn(@ctx, entry) for each live entry, bucket by bucket, each
+	// bucket's lock held meanwhile (@fn must not call back in).
+	void for_each(void (*fn)(void *ctx, const LiveEntry &e), void *ctx);
+
+	altdma_u64 live() const { return live_.get(); }
+	altdma_u64 untracked() const { return untracked_.get(); }
+	// An unmap of an untracked mapping finds nothing: absorbs one if any
+	// are outstanding (no report for it), and says whether it did.
+	bool absorb_untracked();
+
+private:
+	struct alignas(ALTDMA_CACHE_LINE_BYTES) Bucket {
+		SpinLock lock;
+		LiveEntry *head ALTDMA_GUARDED_BY(lock) = nullptr;
+		LiveEntry *spare ALTDMA_GUARDED_BY(lock) = nullptr;
+		Tombstone tombs[kTombstones] ALTDMA_GUARDED_BY(lock) = {};
+		altdma_u32 next_tomb ALTDMA_GUARDED_BY(lock) = 0;
+	};
+
+	static altdma_u32 bucket_of(altdma_dma_t dma)
+	{
+		return (dma >> kBucketShift) & (kBuckets - 1);
+	}
+	LiveEntry *take_entry_locked(Bucket &b);
+	LiveEntry *take_reserve();
+	static int fit(const LiveEntry &e, const Want &want, bool kind);
+	static bool find_locked(const Bucket &b, altdma_dma_t dma, bool inside,
+				const Want &want, LiveEntry *out);
+	static void free_list(LiveEntry *e);
+
+	Bucket *buckets_ = nullptr;
+	SpinLock reserve_lock_;
+	LiveEntry *reserve_ ALTDMA_GUARDED_BY(reserve_lock_) = nullptr;
+	altdma_u64 max_size_ = 0;	// the largest entry ever: how far back inside looks
+	Counter live_;
+	Counter untracked_;		// mappings made while no entry could be had
+	Counter untracked_live_;	// of those, not yet unmapped (as far as known)
+};
+
+} // namespace altdma
+
+#endif

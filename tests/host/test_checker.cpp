@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+// The checker layer through the core API: a correct workload finds
+// nothing; each class is provoked and counted once, with its message and
+// the mapping's stack; the operation itself still happens; outstanding
+// mappings group by stack; the table keeps checking when memory runs out;
+// and a random workload's findings equal an independent model's.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <thread>
+
+#include "test_support.h"
+
+namespace test {
+namespace {
+
+class Checker : public CoreTest {
+protected:
+	void create_checked(altdma_u32 policy = ALTDMA_POLICY_DIRECT, altdma_u32 checks = 0,
+			    altdma_u32 flags = 0)
+	{
+		altdma_core_config cfg = config(policy);
+		cfg.flags = ALTDMA_FLAG_CHECKS | flags;
+		cfg.checks = checks;
+		ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	}
+
+	altdma_core_check_stats counts()
+	{
+		altdma_core_check_stats s;
+		__builtin_memset(&s, 0xff, sizeof(s));
+		EXPECT_EQ(altdma_core_check_read(core_, &s), 0);
+		return s;
+	}
+
+	// The one class with findings (and how many), or -1 for none; fails
+	// the test when several have some.
+	int only_finding(altdma_u64 *n = nullptr)
+	{
+		altdma_core_check_stats s = counts();
+		int found = -1;
+		for (int c = 0; c < ALTDMA_CHECK_CLASS_COUNT; c++) {
+			if (!s.findings[c])
+				continue;
+			EXPECT_EQ(found, -1) << "also " << altdma_core_check_name(
+							   static_cast<altdma_core_check_class>(c));
+			found = c;
+			if (n)
+				*n = s.findings[c];
+		}
+		return found;
+	}
+
+	bool logged(const std::string &text) const
+	{
+		for (const fake::LogEntry &e : dev_.log)
+			if (e.text.find(text) != std::string::npos)
+				return true;
+		return false;
+	}
+
+	altdma_dma_t map(altdma_phys_t phys, altdma_usize size, altdma_dir dir = ALTDMA_TO_DEVICE)
+	{
+		altdma_dma_t dma = altdma_core_map_phys(core_, phys, size, dir, 0);
+		EXPECT_NE(dma, ALTDMA_MAPPING_ERROR) << dev_.dump_log();
+		return dma;
+	}
+};
+
+const char *name(int cls)
+{
+	return cls < 0 ? "none" : altdma_core_check_name(static_cast<altdma_core_check_class>(cls));
+}
+
+TEST_F(Checker, NamesAndConfiguration)
+{
+	EXPECT_STREQ(altdma_core_check_name(ALTDMA_CHECK_NOT_MAPPED), "not_mapped");
+	EXPECT_STREQ(altdma_core_check_name(ALTDMA_CHECK_LEAK), "leak");
+	EXPECT_EQ(altdma_core_check_name(ALTDMA_CHECK_CLASS_COUNT), nullptr);
+
+	altdma_core_config cfg = direct();
+	cfg.checks = 1;
+	EXPECT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), -ALTDMA_EINVAL)
+		<< "checks without the checker";
+	cfg.flags = ALTDMA_FLAG_CHECKS;
+	cfg.checks = 1u << ALTDMA_CHECK_CLASS_COUNT;
+	EXPECT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), -ALTDMA_EINVAL);
+	EXPECT_EQ(core_, nullptr);
+
+	create();
+	altdma_core_check_stats s;
+	EXPECT_EQ(altdma_core_check_read(core_, &s), -ALTDMA_EOPNOTSUPP);
+	EXPECT_EQ(altdma_core_check_outstanding(core_, nullptr, 0, 0), -ALTDMA_EOPNOTSUPP);
+	destroy();
+	create_checked();
+	EXPECT_EQ(altdma_core_table_kind(core_), ALTDMA_TABLE_GENERIC);
+}
+
+TEST_F(Checker, ACorrectWorkloadFindsNothing)
+{
+	create_checked();
+	altdma_dma_t a = map(kDma32Ram, 4096, ALTDMA_FROM_DEVICE);
+	altdma_dma_t b = map(kDma32Ram + 0x10000, 512, ALTDMA_BIDIRECTIONAL);
+	// The same buffer mapped twice for the device to read is allowed, and
+	// each unmap and sync is matched with the mapping it means.
+	altdma_dma_t c = map(kDma32Ram + 0x40000, 512, ALTDMA_TO_DEVICE);
+	altdma_dma_t c2 = map(kDma32Ram + 0x40000, 256, ALTDMA_TO_DEVICE);
+	ASSERT_EQ(c, c2);
+	altdma_core_sync_single_for_device(core_, c2, 256, ALTDMA_TO_DEVICE);
+	altdma_core_sync_single_for_cpu(core_, a + 1024, 512, ALTDMA_FROM_DEVICE);
+	altdma_core_sync_single_for_device(core_, b, 512, ALTDMA_BIDIRECTIONAL);
+	altdma_core_sync_single_for_cpu(core_, b + 511, 1, ALTDMA_BIDIRECTIONAL);
+	fake::SgChain sg({ { kDma32Ram + 0x20000, 4096 }, { kDma32Ram + 0x30000, 100 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, sg.head(), 2, ALTDMA_FROM_DEVICE, 0), 2);
+	altdma_core_sync_sg_for_cpu(core_, sg.head(), 2, ALTDMA_FROM_DEVICE);
+	altdma_dma_t r = altdma_core_map_resource(core_, 0xfe000000ull, 64, ALTDMA_TO_DEVICE, 0);
+	ASSERT_NE(r, ALTDMA_MAPPING_ERROR);
+	altdma_phys_t phys;
+	altdma_dma_t coh, pages;
+	ASSERT_EQ(altdma_core_alloc(core_, 3000, 0, 0, &phys, &coh), 0);
+	ASSERT_EQ(altdma_core_alloc_pages(core_, 8192, ALTDMA_TO_DEVICE, 0, &phys, &pages), 0);
+	EXPECT_EQ(counts().live, 9u);
+
+	altdma_core_free_pages(core_, 8192, pages, ALTDMA_TO_DEVICE);
+	altdma_core_free(core_, 3000, coh, 0);
+	altdma_core_unmap_resource(core_, r, 64, ALTDMA_TO_DEVICE, 0);
+	altdma_core_unmap_sg(core_, sg.head(), 2, ALTDMA_FROM_DEVICE, 0);
+	altdma_core_unmap_phys(core_, c, 256, ALTDMA_TO_DEVICE, 0);
+	altdma_core_unmap_phys(core_, c, 512, ALTDMA_TO_DEVICE, 0);
+	altdma_core_unmap_phys(core_, b, 512, ALTDMA_BIDIRECTIONAL, 0);
+	altdma_core_unmap_phys(core_, a, 4096, ALTDMA_FROM_DEVICE, 0);
+
+	EXPECT_EQ(only_finding(), -1);
+	EXPECT_EQ(counts().live, 0u);
+	EXPECT_EQ(counts().untracked, 0u);
+	EXPECT_TRUE(dev_.log.empty()) << dev_.dump_log();
+	EXPECT_EQ(altdma_core_check_outstanding(core_, nullptr, 0, 1), 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_LEAK], 0u);
+}
+
+TEST_F(Checker, UnmapOfAnAddressNeverMapped)
+{
+	create_checked();
+	altdma_core_unmap_phys(core_, 0x12345000, 4096, ALTDMA_TO_DEVICE, 0);
+	altdma_u64 n = 0;
+	EXPECT_STREQ(name(only_finding(&n)), "not_mapped");
+	EXPECT_EQ(n, 1u);
+	EXPECT_TRUE(logged("not_mapped: unmap of DMA address 0x12345000 (4096 bytes): nothing is mapped there"))
+		<< dev_.dump_log();
+	ASSERT_EQ(dev_.trace.size(), 1u);
+	EXPECT_EQ(dev_.trace[0].check, "not_mapped");
+	EXPECT_EQ(dev_.trace[0].op, "unmap");
+	EXPECT_EQ(dev_.trace[0].dma, 0x12345000u);
+	EXPECT_EQ(dev_.trace[0].size, 4096u);
+}
+
+TEST_F(Checker, ASecondUnmapSaysAlreadyUnmappedWithBothStacks)
+{
+	create_checked();
+	fake::FakePlatform::set_thread_stack(11);
+	altdma_dma_t dma = map(kDma32Ram + 0x3000, 2048);
+	fake::FakePlatform::set_thread_stack(22);
+	altdma_core_unmap_phys(core_, dma, 2048, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1);
+	fake::FakePlatform::set_thread_stack(33);
+	altdma_core_unmap_phys(core_, dma, 2048, ALTDMA_TO_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "not_mapped");
+	EXPECT_TRUE(logged("already unmapped (a single mapping of 2048 bytes); it was mapped at:"))
+		<< dev_.dump_log();
+	EXPECT_EQ(dev_.stacks_logged, (std::vector<altdma_u32>{ 11, 22 }));
+}
+
+TEST_F(Checker, UnmapWithAnotherSizeDirectionOrKind)
+{
+	create_checked();
+	fake::FakePlatform::set_thread_stack(5);
+	altdma_dma_t dma = map(kDma32Ram, 4096, ALTDMA_FROM_DEVICE);
+	altdma_core_unmap_phys(core_, dma, 2048, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "wrong_size");
+	EXPECT_TRUE(logged("wrong_size: unmap of DMA address 0x40000000 with size 2048, mapped with size 4096 (FROM_DEVICE)"))
+		<< dev_.dump_log();
+	EXPECT_EQ(dev_.stacks_logged, (std::vector<altdma_u32>{ 5 }));
+	EXPECT_EQ(counts().live, 0u) << "the unmap still happened";
+
+	dma = map(kDma32Ram, 4096, ALTDMA_FROM_DEVICE);
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_WRONG_DIRECTION], 1u);
+	EXPECT_TRUE(logged("with direction TO_DEVICE, mapped FROM_DEVICE")) << dev_.dump_log();
+
+	// A coherent allocation unmapped as a streaming mapping, and back.
+	altdma_phys_t phys;
+	altdma_dma_t coh;
+	ASSERT_EQ(altdma_core_alloc(core_, 4096, 0, 0, &phys, &coh), 0);
+	altdma_core_unmap_phys(core_, coh, 4096, ALTDMA_DIR_NONE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_WRONG_KIND], 1u);
+	EXPECT_TRUE(logged("which is a coherent mapping of 4096 bytes, not a single one")) << dev_.dump_log();
+	altdma_core_free(core_, 4096, coh, 0);	// after the wrong unmap: not mapped
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_NOT_MAPPED], 1u);
+
+	// (Freed as pages: the policy frees both alike, so the memory goes.)
+	ASSERT_EQ(altdma_core_alloc(core_, 8192, 0, 0, &phys, &coh), 0);
+	altdma_core_free_pages(core_, 8192, coh, ALTDMA_DIR_NONE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_WRONG_KIND], 2u);
+	EXPECT_TRUE(logged("free_pages of DMA address 0x" + hex(coh) +
+			   ", which is a coherent mapping of 8192 bytes, not a pages one"))
+		<< dev_.dump_log();
+	EXPECT_EQ(counts().live, 0u);
+}
+
+TEST_F(Checker, SyncsOutsideOrAgainstTheMapping)
+{
+	create_checked();
+	altdma_dma_t to_dev = map(kDma32Ram, 4096, ALTDMA_TO_DEVICE);
+	altdma_dma_t from_dev = map(kDma32Ram + 0x10000, 4096, ALTDMA_FROM_DEVICE);
+
+	altdma_core_sync_single_for_device(core_, to_dev + 4000, 200, ALTDMA_TO_DEVICE);
+	EXPECT_STREQ(name(only_finding()), "sync_range");
+	EXPECT_TRUE(logged("sync_range: sync_single_for_device of DMA address 0x40000fa0+200 reaches past its mapping 0x40000000+4096"))
+		<< dev_.dump_log();
+
+	altdma_core_sync_single_for_cpu(core_, to_dev, 64, ALTDMA_TO_DEVICE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SYNC_DIRECTION], 1u);
+	EXPECT_TRUE(logged("for the CPU of a TO_DEVICE mapping")) << dev_.dump_log();
+	altdma_core_sync_single_for_device(core_, from_dev + 64, 64, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SYNC_DIRECTION], 2u);
+	EXPECT_TRUE(logged("for the device of a FROM_DEVICE mapping")) << dev_.dump_log();
+	altdma_core_sync_single_for_cpu(core_, from_dev, 64, ALTDMA_BIDIRECTIONAL);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SYNC_DIRECTION], 3u);
+	EXPECT_TRUE(logged("with another direction than its mapping (synced BIDIRECTIONAL, mapped FROM_DEVICE)"))
+		<< dev_.dump_log();
+
+	// Inside a mapping, deep past its first page: found, nothing wrong.
+	altdma_core_sync_single_for_cpu(core_, from_dev + 4095, 1, ALTDMA_FROM_DEVICE);
+	altdma_core_sync_single_for_cpu(core_, from_dev + 4096, 1, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_NOT_MAPPED], 1u) << "one past the end";
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SYNC_DIRECTION], 3u);
+
+	altdma_core_unmap_phys(core_, to_dev, 4096, ALTDMA_TO_DEVICE, 0);
+	altdma_core_unmap_phys(core_, from_dev, 4096, ALTDMA_FROM_DEVICE, 0);
+}
+
+TEST_F(Checker, LargeMappingsAreFoundFromAnyAddressInside)
+{
+	create_checked();
+	// Larger than the table's buckets span: every bucket is looked at.
+	altdma_dma_t big = map(kDma32Ram, 2 * MiB, ALTDMA_FROM_DEVICE);
+	altdma_core_sync_single_for_cpu(core_, big + 2 * MiB - 100, 100, ALTDMA_FROM_DEVICE);
+	altdma_core_sync_single_for_cpu(core_, big + 1 * MiB + 3, 100, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(only_finding(), -1) << dev_.dump_log();
+	altdma_core_unmap_phys(core_, big, 2 * MiB, ALTDMA_FROM_DEVICE, 0);
+}
+
+TEST_F(Checker, UnmapSgWithAnotherNentsOrList)
+{
+	create_checked();
+	fake::FakePlatform::set_thread_stack(7);
+	fake::SgChain sg({ { kDma32Ram, 4096 }, { kDma32Ram + 0x4000, 4096 }, { kDma32Ram + 0x8000, 512 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, sg.head(), 3, ALTDMA_TO_DEVICE, 0), 3);
+	altdma_core_unmap_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0);
+	altdma_u64 n = 0;
+	EXPECT_STREQ(name(only_finding(&n)), "sg_mismatch");
+	EXPECT_EQ(n, 1u) << "one finding per list";
+	EXPECT_TRUE(logged("sg_mismatch: unmap_sg of DMA address 0x40000000 with nents 2, mapped with nents 3"))
+		<< dev_.dump_log();
+	EXPECT_EQ(dev_.stacks_logged.back(), 7u);
+	EXPECT_EQ(counts().live, 1u) << "the third entry stays mapped";
+
+	// Another list naming the same addresses.
+	fake::SgChain other({ { kDma32Ram + 0x10000, 4096 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, other.head(), 1, ALTDMA_FROM_DEVICE, 0), 1);
+	fake::SgChain copy({ { kDma32Ram + 0x10000, 4096 } });
+	copy[0].dma_address = other[0].dma_address;
+	copy[0].dma_length = other[0].dma_length;
+	altdma_core_unmap_sg(core_, copy.head(), 1, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SG_MISMATCH], 2u);
+	EXPECT_TRUE(logged("with another scatterlist than the one mapped")) << dev_.dump_log();
+
+	// The left-over entry, unmapped as a single mapping: a kind mismatch.
+	altdma_core_unmap_phys(core_, sg[2].dma_address, 512, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_WRONG_KIND], 1u);
+	EXPECT_EQ(counts().live, 0u);
+}
+
+TEST_F(Checker, SegmentsLongerThanTheDeviceTakesOrAcrossItsBoundary)
+{
+	dev_.limits.max_segment_size = 8192;
+	dev_.limits.segment_boundary = 0xffff;
+	create_checked();
+	fake::SgChain sg({ { kDma32Ram, 4096 }, { kDma32Ram + 0x10000, 16384 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0), 2)
+		<< "a finding does not refuse the map";
+	EXPECT_STREQ(name(only_finding()), "sg_segment");
+	EXPECT_TRUE(logged("sg_segment: map_sg entry 1 at DMA address 0x40010000 is 16384 bytes, longer than the device's max_segment_size 8192"))
+		<< dev_.dump_log();
+	altdma_core_unmap_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0);
+
+	fake::SgChain across({ { kDma32Ram + 0xf000, 8192 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, across.head(), 1, ALTDMA_TO_DEVICE, 0), 1);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_SG_SEGMENT], 2u);
+	EXPECT_TRUE(logged("map_sg entry 0 at DMA address 0x4000f000-0x40010fff crosses the device's segment boundary (mask 0xffff)"))
+		<< dev_.dump_log();
+	altdma_core_unmap_sg(core_, across.head(), 1, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().live, 0u);
+}
+
+TEST_F(Checker, OutstandingMappingsGroupByStackKindDirectionAndSize)
+{
+	create_checked();
+	std::vector<altdma_dma_t> rx, tx;
+	fake::FakePlatform::set_thread_stack(5);
+	for (int i = 0; i < 37; i++)
+		rx.push_back(map(kDma32Ram + 0x1000ull * i, 4096, ALTDMA_FROM_DEVICE));
+	fake::FakePlatform::set_thread_stack(9);
+	for (int i = 0; i < 3; i++)
+		tx.push_back(map(kDma32Ram + 0x100000 + 0x1000ull * i, 512, ALTDMA_TO_DEVICE));
+	fake::FakePlatform::set_thread_stack(13);
+	altdma_phys_t phys;
+	altdma_dma_t coh;
+	ASSERT_EQ(altdma_core_alloc(core_, 8192, 0, 0, &phys, &coh), 0);
+
+	altdma_core_check_group g[4] = {};
+	ASSERT_EQ(altdma_core_check_outstanding(core_, g, 2, 0), 3) << "all groups counted";
+	EXPECT_EQ(g[0].count, 37u);
+	EXPECT_EQ(g[0].size, 4096u);
+	EXPECT_EQ(g[0].dir, static_cast<altdma_u32>(ALTDMA_FROM_DEVICE));
+	EXPECT_EQ(g[0].stack, 5u);
+	EXPECT_STREQ(g[0].kind, "single");
+	EXPECT_EQ(g[0].first_dma, kDma32Ram);
+	EXPECT_EQ(g[1].count, 3u);
+	EXPECT_EQ(g[1].stack, 9u);
+	EXPECT_EQ(g[2].count, 0u) << "only @max filled";
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_LEAK], 0u) << "a listing is not a leak";
+
+	ASSERT_EQ(altdma_core_check_outstanding(core_, g, 4, 1), 3);
+	EXPECT_EQ(g[2].count, 1u);
+	EXPECT_STREQ(g[2].kind, "coherent");
+	EXPECT_EQ(g[2].stack, 13u);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_LEAK], 41u);
+
+	for (altdma_dma_t d : rx)
+		altdma_core_unmap_phys(core_, d, 4096, ALTDMA_FROM_DEVICE, 0);
+	for (altdma_dma_t d : tx)
+		altdma_core_unmap_phys(core_, d, 512, ALTDMA_TO_DEVICE, 0);
+	altdma_core_free(core_, 8192, coh, 0);
+	EXPECT_EQ(altdma_core_check_outstanding(core_, g, 4, 1), 0);
+}
+
+TEST_F(Checker, OnlyTheChosenClassesAreChecked)
+{
+	create_checked(ALTDMA_POLICY_DIRECT, 1u << ALTDMA_CHECK_WRONG_SIZE);
+	altdma_core_unmap_phys(core_, 0x7000, 64, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1);
+	altdma_dma_t dma = map(kDma32Ram, 4096);
+	altdma_core_unmap_phys(core_, dma, 100, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "wrong_size");
+}
+
+TEST_F(Checker, MessagesAreRateLimitedPerClassCountersAreNot)
+{
+	create_checked();
+	for (int i = 0; i < 15; i++)
+		altdma_core_unmap_phys(core_, 0x100000 + 0x1000ull * i, 64, ALTDMA_TO_DEVICE, 0);
+	altdma_dma_t dma = map(kDma32Ram, 4096);
+	altdma_core_unmap_phys(core_, dma, 100, ALTDMA_TO_DEVICE, 0);
+	altdma_core_check_stats s = counts();
+	EXPECT_EQ(s.findings[ALTDMA_CHECK_NOT_MAPPED], 15u);
+	EXPECT_EQ(s.findings[ALTDMA_CHECK_WRONG_SIZE], 1u);
+	int not_mapped = 0;
+	for (const fake::LogEntry &e : dev_.log)
+		not_mapped += e.text.find("not_mapped:") != std::string::npos;
+	EXPECT_EQ(not_mapped, 10);
+	EXPECT_TRUE(logged("wrong_size:")) << "another class has its own limit";
+	EXPECT_EQ(dev_.trace.size(), 16u) << "every finding is traced";
+}
+
+TEST_F(Checker, FindingsChangeNothingUnderTheBouncePolicy)
+{
+	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
+	cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
+	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	std::uint8_t *buf = plat().reserve(kNormalRam, 1 * MiB, 0x11);
+	ASSERT_NE(buf, nullptr);
+	altdma_dma_t dma = map(kNormalRam, 4096, ALTDMA_FROM_DEVICE);
+	ASSERT_NE(dma, kNormalRam) << "bounced";
+	altdma_core_stats st;
+	altdma_core_get_stats(core_, &st);
+	EXPECT_EQ(st.outstanding_bounces, 1u);
+	// A wrong direction on unmap: reported, and the bounce pool still
+	// frees the slot (the policy does what it would without the checker).
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_BIDIRECTIONAL, 0);
+	EXPECT_STREQ(name(only_finding()), "wrong_direction");
+	altdma_core_get_stats(core_, &st);
+	EXPECT_EQ(st.outstanding_bounces, 0u);
+}
+
+TEST_F(Checker, WithoutMemoryForEntriesMappingsGoUntrackedAndTheRestAreChecked)
+{
+	create_checked();
+	std::vector<altdma_dma_t> held;
+	// The reserve first, then entries from the platform; then none.
+	for (altdma_u32 i = 0; i < 300; i++)
+		held.push_back(map(kDma32Ram + 0x1000ull * i, 64));
+	plat().fail_all_allocs(true);
+	altdma_dma_t lost = map(kDma32Ram + 0x200000, 64);
+	plat().fail_all_allocs(false);
+	EXPECT_EQ(counts().untracked, 1u);
+	EXPECT_TRUE(logged("checker: no memory for its table")) << dev_.dump_log();
+	// Its unmap finds nothing, and is not a finding: it was untracked.
+	altdma_core_unmap_phys(core_, lost, 64, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1);
+	// The others are still checked.
+	altdma_core_unmap_phys(core_, held[0], 32, ALTDMA_TO_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "wrong_size");
+	for (std::size_t i = 1; i < held.size(); i++)
+		altdma_core_unmap_phys(core_, held[i], 64, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().live, 0u);
+	// With no untracked mapping left, an unknown address is a finding again.
+	altdma_core_unmap_phys(core_, lost, 64, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_NOT_MAPPED], 1u);
+}
+
+TEST_F(Checker, MapsUnmapsAndSyncsFromSeveralThreadsFindNothing)
+{
+	create_checked();
+	constexpr int kThreads = 4, kRounds = 2000;
+	std::vector<std::thread> threads;
+	for (int t = 0; t < kThreads; t++) {
+		threads.emplace_back([this, t] {
+			plat().set_thread_cpu(t);
+			for (int i = 0; i < kRounds; i++) {
+				altdma_phys_t phys = kDma32Ram + 0x100000ull * t + 0x1000ull * (i % 64);
+				altdma_dma_t dma = altdma_core_map_phys(core_, phys, 4096,
+									ALTDMA_FROM_DEVICE, 0);
+				altdma_core_sync_single_for_cpu(core_, dma + 100, 100, ALTDMA_FROM_DEVICE);
+				altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_FROM_DEVICE, 0);
+			}
+		});
+	}
+	for (std::thread &th : threads)
+		th.join();
+	EXPECT_EQ(only_finding(), -1) << dev_.dump_log();
+	EXPECT_EQ(counts().live, 0u);
+}
+
+// A random workload of right and wrong calls; the model below decides,
+// independently of the checker's code, what each call should find.
+TEST_F(Checker, RandomWorkloadFindingsEqualAModel)
+{
+	create_checked();
+	struct Live {
+		altdma_u64 size;
+		altdma_dir dir;
+		bool coherent;
+	};
+	std::map<altdma_dma_t, Live> live;	// the model: one mapping per address
+	std::map<altdma_dma_t, Live> gone;	// unmapped, not remapped since
+	altdma_u64 want[ALTDMA_CHECK_CLASS_COUNT] = {};
+	std::mt19937_64 rng(12345);
+	const altdma_dir dirs[3] = { ALTDMA_BIDIRECTIONAL, ALTDMA_TO_DEVICE, ALTDMA_FROM_DEVICE };
+
+	for (int step = 0; step < 20000; step++) {
+		altdma_dma_t slot = kDma32Ram + 0x2000ull * (rng() % 200);
+		auto it = live.find(slot);
+		unsigned what = rng() % 10;
+
+		if (it == live.end()) {
+			if (what < 6) {
+				altdma_u64 size = 64 + rng() % 8000;
+				altdma_dir dir = dirs[rng() % 3];
+				altdma_dma_t dma = map(slot, size, dir);
+				ASSERT_EQ(dma, slot);
+				live[slot] = { size, dir, false };
+				gone.erase(slot);
+			} else {
+				// An unmap or sync of nothing mapped.
+				if (what < 8)
+					altdma_core_unmap_phys(core_, slot, 64, ALTDMA_TO_DEVICE, 0);
+				else
+					altdma_core_sync_single_for_cpu(core_, slot, 64, ALTDMA_TO_DEVICE);
+				want[ALTDMA_CHECK_NOT_MAPPED]++;
+			}
+			continue;
+		}
+		Live m = it->second;
+		if (what < 5) {
+			// Unmap: right, or with one thing wrong.
+			altdma_u64 size = m.size;
+			altdma_dir dir = m.dir;
+			unsigned wrong = rng() % 4;
+			if (wrong == 1) {
+				size = m.size + 1;
+				want[ALTDMA_CHECK_WRONG_SIZE]++;
+			} else if (wrong == 2) {
+				dir = dirs[(static_cast<int>(m.dir) + 1) % 3];
+				want[ALTDMA_CHECK_WRONG_DIRECTION]++;
+			}
+			altdma_core_unmap_phys(core_, slot, size, dir, 0);
+			live.erase(it);
+			gone[slot] = m;
+		} else {
+			// A sync of a random range from the start.
+			altdma_u64 offset = rng() % m.size;
+			altdma_u64 len = 1 + rng() % 4096;
+			altdma_dir dir = rng() % 4 ? m.dir : dirs[rng() % 3];
+			bool for_device = rng() % 2;
+			if (offset + len > m.size)
+				want[ALTDMA_CHECK_SYNC_RANGE]++;
+			if (dir != m.dir || (!for_device && m.dir == ALTDMA_TO_DEVICE) ||
+			    (for_device && m.dir == ALTDMA_FROM_DEVICE))
+				want[ALTDMA_CHECK_SYNC_DIRECTION]++;
+			if (for_device)
+				altdma_core_sync_single_for_device(core_, slot + offset, len, dir);
+			else
+				altdma_core_sync_single_for_cpu(core_, slot + offset, len, dir);
+		}
+	}
+	altdma_core_check_stats s = counts();
+	for (int c = 0; c < ALTDMA_CHECK_CLASS_COUNT; c++)
+		EXPECT_EQ(s.findings[c], want[c]) << name(c);
+	EXPECT_EQ(s.live, live.size());
+	for (auto &[dma, m] : live)
+		altdma_core_unmap_phys(core_, dma, m.size, m.dir, 0);
+}
+
+} // namespace
+} // namespace test
