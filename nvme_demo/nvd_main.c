@@ -310,8 +310,14 @@ static void nvd_unmap_bar(struct nvd_ctrl *ctrl)
 
 static void nvd_release_dma(struct nvd_ctrl *ctrl)
 {
-	if (ctrl->own_attachment)
-		altdma_detach(ctrl->dev);
+	int ret;
+
+	if (!ctrl->own_attachment)
+		return;
+	ret = altdma_detach(ctrl->dev);
+	if (ret)
+		dev_err(ctrl->dev, "altdma stays attached (%d): mappings are still live; see altdma's report above\n",
+			ret);
 }
 
 /*
@@ -325,7 +331,7 @@ static int nvd_setup_dma(struct nvd_ctrl *ctrl)
 	struct altdma_config cfg;
 	int ret;
 
-	if (altdma_is_attached(ctrl->dev)) {
+	if (altdma_is_rule_attached(ctrl->dev)) {
 		dev_info(ctrl->dev, "using the attachment of an altdma rule; the policy parameters do not apply\n");
 	} else {
 		ret = nvd_policy_config(&cfg);

@@ -216,6 +216,7 @@ struct altdma_stats {
 int altdma_attach(struct device *dev, const struct altdma_config *config);
 int altdma_detach(struct device *dev);
 bool altdma_is_attached(struct device *dev);
+bool altdma_is_rule_attached(struct device *dev);
 int altdma_get_stats(struct device *dev, struct altdma_stats *stats);
 int altdma_fault_set(struct device *dev, enum altdma_fault_class cls,
 		     enum altdma_fault_knob knob, s64 value);

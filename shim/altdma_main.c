@@ -461,6 +461,29 @@ bool altdma_is_attached(struct device *dev)
 EXPORT_SYMBOL_GPL(altdma_is_attached);
 
 /**
+ * altdma_is_rule_attached - whether a configfs rule attached @dev
+ * @dev: any device
+ *
+ * A driver that attaches its device itself uses this to keep a rule's
+ * attachment (made before its probe) instead of making its own.
+ *
+ * Context: process context; takes a mutex.
+ * Return: true if @dev is attached and a rule owns the attachment.
+ */
+bool altdma_is_rule_attached(struct device *dev)
+{
+	struct altdma_attachment *att;
+	bool by_rule;
+
+	mutex_lock(&altdma_attach_lock);
+	att = altdma_find(dev);
+	by_rule = att && att->owner;
+	mutex_unlock(&altdma_attach_lock);
+	return by_rule;
+}
+EXPORT_SYMBOL_GPL(altdma_is_rule_attached);
+
+/**
  * altdma_get_stats - what altdma counted for an attached device
  * @dev: the device
  * @stats: filled on success

@@ -60,15 +60,15 @@ static void *altdma_alloc(struct device *dev, size_t size,
 		else
 			cpu_addr = phys_to_virt(phys);
 	}
-	trace_alloc(dev, cpu_addr, cpu_addr ? *dma_handle : 0, size, DMA_NONE,
-		    gfp, attrs);
+	trace_altdma_alloc(dev, cpu_addr, cpu_addr ? *dma_handle : 0, size,
+			   DMA_NONE, gfp, attrs);
 	return cpu_addr;
 }
 
 static void altdma_free(struct device *dev, size_t size, void *cpu_addr,
 			dma_addr_t dma_handle, unsigned long attrs)
 {
-	trace_free(dev, cpu_addr, dma_handle, size, DMA_NONE, attrs);
+	trace_altdma_free(dev, cpu_addr, dma_handle, size, DMA_NONE, attrs);
 	altdma_core_free(altdma_core_of(dev), size, dma_handle, attrs);
 }
 
@@ -80,10 +80,10 @@ static struct page *altdma_alloc_pages(struct device *dev, size_t size,
 
 	if (altdma_core_alloc_pages(altdma_core_of(dev), size, altdma_dir(dir),
 				    (__force u32)gfp, &phys, dma_handle)) {
-		trace_alloc(dev, NULL, 0, size, dir, gfp, 0);
+		trace_altdma_alloc(dev, NULL, 0, size, dir, gfp, 0);
 		return NULL;
 	}
-	trace_alloc(dev, phys_to_virt(phys), *dma_handle, size, dir, gfp, 0);
+	trace_altdma_alloc(dev, phys_to_virt(phys), *dma_handle, size, dir, gfp, 0);
 	return altdma_phys_to_page(phys);
 }
 
@@ -91,7 +91,7 @@ static void altdma_free_pages(struct device *dev, size_t size,
 			      struct page *page, dma_addr_t dma_handle,
 			      enum dma_data_direction dir)
 {
-	trace_free(dev, page_address(page), dma_handle, size, dir, 0);
+	trace_altdma_free(dev, page_address(page), dma_handle, size, dir, 0);
 	altdma_core_free_pages(altdma_core_of(dev), size, dma_handle,
 			       altdma_dir(dir));
 }
@@ -150,7 +150,7 @@ static dma_addr_t altdma_map_phys(struct device *dev, phys_addr_t phys,
 #endif
 		dma = altdma_core_map_phys(altdma_core_of(dev), phys, size,
 					   altdma_dir(dir), attrs);
-	trace_map(dev, phys, dma, size, dir, attrs);
+	trace_altdma_map(dev, phys, dma, size, dir, attrs);
 	return dma;
 }
 
@@ -158,7 +158,7 @@ static void altdma_unmap_phys(struct device *dev, dma_addr_t dma_handle,
 			      size_t size, enum dma_data_direction dir,
 			      unsigned long attrs)
 {
-	trace_unmap(dev, dma_handle, size, dir, attrs);
+	trace_altdma_unmap(dev, dma_handle, size, dir, attrs);
 #if ALTDMA_OPS_MAP_PHYS
 	if (attrs & DMA_ATTR_MMIO) {
 		altdma_core_unmap_resource(altdma_core_of(dev), dma_handle,
@@ -187,7 +187,7 @@ static dma_addr_t altdma_map_resource(struct device *dev, phys_addr_t phys,
 	dma_addr_t dma = altdma_core_map_resource(altdma_core_of(dev), phys,
 						  size, altdma_dir(dir), attrs);
 
-	trace_map(dev, phys, dma, size, dir, attrs);
+	trace_altdma_map(dev, phys, dma, size, dir, attrs);
 	return dma;
 }
 
@@ -195,7 +195,7 @@ static void altdma_unmap_resource(struct device *dev, dma_addr_t dma_handle,
 				  size_t size, enum dma_data_direction dir,
 				  unsigned long attrs)
 {
-	trace_unmap(dev, dma_handle, size, dir, attrs);
+	trace_altdma_unmap(dev, dma_handle, size, dir, attrs);
 	altdma_core_unmap_resource(altdma_core_of(dev), dma_handle, size,
 				   altdma_dir(dir), attrs);
 }
@@ -209,7 +209,7 @@ static int altdma_map_sg(struct device *dev, struct scatterlist *sgl,
 				     altdma_to_plat_sg(sgl), nents,
 				     altdma_dir(dir), attrs);
 
-	trace_map_sg(dev, sgl, nents, ret, dir, attrs);
+	trace_altdma_map_sg(dev, sgl, nents, ret, dir, attrs);
 	return ret;
 }
 
@@ -217,7 +217,7 @@ static void altdma_unmap_sg(struct device *dev, struct scatterlist *sgl,
 			    int nents, enum dma_data_direction dir,
 			    unsigned long attrs)
 {
-	trace_unmap_sg(dev, sgl, nents, dir, attrs);
+	trace_altdma_unmap_sg(dev, sgl, nents, dir, attrs);
 	altdma_core_unmap_sg(altdma_core_of(dev), altdma_to_plat_sg(sgl),
 			     nents, altdma_dir(dir), attrs);
 }
@@ -230,18 +230,18 @@ static void altdma_trace_sync_sg(struct device *dev, struct scatterlist *sgl,
 	struct scatterlist *sg;
 	int i;
 
-	if (!trace_sync_enabled())
+	if (!trace_altdma_sync_enabled())
 		return;
 	for_each_sg(sgl, sg, nents, i)
-		trace_sync(dev, sg_dma_address(sg), sg_dma_len(sg), dir,
-			   for_device);
+		trace_altdma_sync(dev, sg_dma_address(sg), sg_dma_len(sg),
+				  dir, for_device);
 }
 
 static void altdma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
 				       size_t size,
 				       enum dma_data_direction dir)
 {
-	trace_sync(dev, addr, size, dir, false);
+	trace_altdma_sync(dev, addr, size, dir, false);
 	altdma_core_sync_single_for_cpu(altdma_core_of(dev), addr, size,
 					altdma_dir(dir));
 }
@@ -250,7 +250,7 @@ static void altdma_sync_single_for_device(struct device *dev,
 					  dma_addr_t addr, size_t size,
 					  enum dma_data_direction dir)
 {
-	trace_sync(dev, addr, size, dir, true);
+	trace_altdma_sync(dev, addr, size, dir, true);
 	altdma_core_sync_single_for_device(altdma_core_of(dev), addr, size,
 					   altdma_dir(dir));
 }
@@ -353,7 +353,7 @@ static dma_addr_t altdma_fast_map(struct altdma_attachment *att,
 						altdma_fast_dma_mask(dev),
 						dev->bus_dma_limit);
 
-	trace_map(dev, phys, dma, size, dir, attrs);
+	trace_altdma_map(dev, phys, dma, size, dir, attrs);
 	return altdma_fast_count(att, dma);
 }
 
@@ -399,8 +399,10 @@ static __always_inline int altdma_fast_map_sg_common(struct device *dev,
 	dma_addr_t dma;
 	int i, ret;
 
-	if (unlikely(nents <= 0 || !sgl))
+	if (unlikely(nents <= 0 || !sgl)) {
+		trace_altdma_map_sg(dev, sgl, nents, -EINVAL, dir, attrs);
 		return -EINVAL;
+	}
 	for (i = 0; i < nents; i++, sg = sg_next(sg)) {
 		if (unlikely(!sg)) {
 			if (__ratelimit(&att->ratelimit))
@@ -426,7 +428,7 @@ static __always_inline int altdma_fast_map_sg_common(struct device *dev,
 		sg_dma_len(sg) = sg->length;
 	}
 	this_cpu_add(att->fast->maps, nents);
-	trace_map_sg(dev, sgl, nents, nents, dir, attrs);
+	trace_altdma_map_sg(dev, sgl, nents, nents, dir, attrs);
 	return nents;
 
 undo:
@@ -436,7 +438,7 @@ undo:
 		altdma_core_bounce_unmap(att->core, sg_dma_address(sg),
 					 sg_dma_len(sg), altdma_dir(dir),
 					 attrs | DMA_ATTR_SKIP_CPU_SYNC);
-	trace_map_sg(dev, sgl, nents, ret, dir, attrs);
+	trace_altdma_map_sg(dev, sgl, nents, ret, dir, attrs);
 	return ret;
 }
 
@@ -448,11 +450,12 @@ static int altdma_fast_map_sg(struct device *dev, struct scatterlist *sgl,
 }
 
 #if !ALTDMA_OPS_UNMAP_PAGE_OPTIONAL
-/* The kernel calls it unconditionally: nothing to do. */
+/* The kernel calls it unconditionally: nothing to do but trace it. */
 static void altdma_fast_unmap_page(struct device *dev, dma_addr_t addr,
 				   size_t size, enum dma_data_direction dir,
 				   unsigned long attrs)
 {
+	trace_altdma_unmap(dev, addr, size, dir, attrs);
 }
 #endif
 
@@ -496,7 +499,7 @@ static dma_addr_t altdma_bounce_map(struct altdma_attachment *att,
 	dma_addr_t dma = altdma_core_bounce_map(att->core, phys, size,
 						altdma_dir(dir), attrs);
 
-	trace_map(dev, phys, dma, size, dir, attrs);
+	trace_altdma_map(dev, phys, dma, size, dir, attrs);
 	return altdma_fast_count(att, dma);
 }
 
@@ -518,7 +521,7 @@ static void altdma_bounce_unmap_phys(struct device *dev, dma_addr_t addr,
 				     size_t size, enum dma_data_direction dir,
 				     unsigned long attrs)
 {
-	trace_unmap(dev, addr, size, dir, attrs);
+	trace_altdma_unmap(dev, addr, size, dir, attrs);
 	if (likely(!(attrs & DMA_ATTR_MMIO)))
 		altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
 					 altdma_dir(dir), attrs);
@@ -537,7 +540,7 @@ static void altdma_bounce_unmap_page(struct device *dev, dma_addr_t addr,
 				     size_t size, enum dma_data_direction dir,
 				     unsigned long attrs)
 {
-	trace_unmap(dev, addr, size, dir, attrs);
+	trace_altdma_unmap(dev, addr, size, dir, attrs);
 	altdma_core_bounce_unmap(altdma_core_of(dev), addr, size,
 				 altdma_dir(dir), attrs);
 }
@@ -558,7 +561,7 @@ static void altdma_bounce_unmap_sg(struct device *dev, struct scatterlist *sgl,
 	struct scatterlist *sg;
 	int i;
 
-	trace_unmap_sg(dev, sgl, nents, dir, attrs);
+	trace_altdma_unmap_sg(dev, sgl, nents, dir, attrs);
 	for_each_sg(sgl, sg, nents, i)
 		altdma_core_bounce_unmap(core, sg_dma_address(sg),
 					 sg_dma_len(sg), altdma_dir(dir), attrs);
@@ -568,7 +571,7 @@ static void altdma_bounce_sync_single_for_cpu(struct device *dev,
 					      dma_addr_t addr, size_t size,
 					      enum dma_data_direction dir)
 {
-	trace_sync(dev, addr, size, dir, false);
+	trace_altdma_sync(dev, addr, size, dir, false);
 	altdma_core_bounce_sync_for_cpu(altdma_core_of(dev), addr, size,
 					altdma_dir(dir));
 }
@@ -577,7 +580,7 @@ static void altdma_bounce_sync_single_for_device(struct device *dev,
 						 dma_addr_t addr, size_t size,
 						 enum dma_data_direction dir)
 {
-	trace_sync(dev, addr, size, dir, true);
+	trace_altdma_sync(dev, addr, size, dir, true);
 	altdma_core_bounce_sync_for_device(altdma_core_of(dev), addr, size,
 					   altdma_dir(dir));
 }

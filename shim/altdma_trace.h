@@ -6,6 +6,9 @@
  * direction, attrs), which 6.1 does not have; unlike those, these say what
  * altdma did for one attached device, including what the kernel's cannot
  * see: bounce copies and injected failures. Each is a static key while off.
+ * The names carry the altdma_ prefix (altdma:altdma_map, ...) as the
+ * kernel's carry dma_: the iommu system has map and unmap events, and
+ * tracepoint symbols, BTF types and set_event go by the bare name.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM altdma
@@ -65,7 +68,7 @@ static inline int altdma_trace_sg_count(int nents)
 }
 #endif
 
-TRACE_EVENT(map,
+TRACE_EVENT(altdma_map,
 	TP_PROTO(struct device *dev, phys_addr_t phys_addr, dma_addr_t dma_addr,
 		 size_t size, enum dma_data_direction dir, unsigned long attrs),
 	TP_ARGS(dev, phys_addr, dma_addr, size, dir, attrs),
@@ -95,7 +98,7 @@ TRACE_EVENT(map,
 		  __entry->dma_addr == ~0ULL ? " failed" : "")
 );
 
-TRACE_EVENT(unmap,
+TRACE_EVENT(altdma_unmap,
 	TP_PROTO(struct device *dev, dma_addr_t dma_addr, size_t size,
 		 enum dma_data_direction dir, unsigned long attrs),
 	TP_ARGS(dev, dma_addr, size, dir, attrs),
@@ -127,7 +130,7 @@ TRACE_EVENT(unmap,
  * arrays hold the first ALTDMA_TRACE_SG_ENTRIES entries (DMA addresses 0
  * where the map failed); @nents says how many there were.
  */
-TRACE_EVENT(map_sg,
+TRACE_EVENT(altdma_map_sg,
 	TP_PROTO(struct device *dev, struct scatterlist *sgl, int nents,
 		 int ents, enum dma_data_direction dir, unsigned long attrs),
 	TP_ARGS(dev, sgl, nents, ents, dir, attrs),
@@ -184,7 +187,7 @@ TRACE_EVENT(map_sg,
 		  altdma_trace_attrs(__entry->attrs))
 );
 
-TRACE_EVENT(unmap_sg,
+TRACE_EVENT(altdma_unmap_sg,
 	TP_PROTO(struct device *dev, struct scatterlist *sgl, int nents,
 		 enum dma_data_direction dir, unsigned long attrs),
 	TP_ARGS(dev, sgl, nents, dir, attrs),
@@ -223,7 +226,7 @@ TRACE_EVENT(unmap_sg,
 );
 
 /* One event per range synchronised: a sync_sg_* raises one per entry. */
-TRACE_EVENT(sync,
+TRACE_EVENT(altdma_sync,
 	TP_PROTO(struct device *dev, dma_addr_t dma_addr, size_t size,
 		 enum dma_data_direction dir, bool for_device),
 	TP_ARGS(dev, dma_addr, size, dir, for_device),
@@ -254,7 +257,7 @@ TRACE_EVENT(sync,
  * A coherent allocation (@dir NONE) or dma_alloc_pages() (@dir its
  * direction); @virt_addr NULL and @dma_addr 0 when it failed.
  */
-TRACE_EVENT(alloc,
+TRACE_EVENT(altdma_alloc,
 	TP_PROTO(struct device *dev, void *virt_addr, dma_addr_t dma_addr,
 		 size_t size, enum dma_data_direction dir, gfp_t flags,
 		 unsigned long attrs),
@@ -287,7 +290,7 @@ TRACE_EVENT(alloc,
 		  __entry->virt_addr ? "" : " failed")
 );
 
-TRACE_EVENT(free,
+TRACE_EVENT(altdma_free,
 	TP_PROTO(struct device *dev, void *virt_addr, dma_addr_t dma_addr,
 		 size_t size, enum dma_data_direction dir, unsigned long attrs),
 	TP_ARGS(dev, virt_addr, dma_addr, size, dir, attrs),
@@ -317,7 +320,7 @@ TRACE_EVENT(free,
 );
 
 /* A bounce copy: into the slot (to_device) or back to the original. */
-TRACE_EVENT(bounce,
+TRACE_EVENT(altdma_bounce,
 	TP_PROTO(struct device *dev, u64 orig_addr, u64 slot_addr, u64 size,
 		 bool to_device),
 	TP_ARGS(dev, orig_addr, slot_addr, size, to_device),
@@ -345,7 +348,7 @@ TRACE_EVENT(bounce,
 );
 
 /* @op_index: the operation's number among its class's eligible ones. */
-TRACE_EVENT(fault_injected,
+TRACE_EVENT(altdma_fault_injected,
 	TP_PROTO(struct device *dev, const char *op_class, u64 size,
 		 enum dma_data_direction dir, u64 op_index),
 	TP_ARGS(dev, op_class, size, dir, op_index),
@@ -376,7 +379,7 @@ TRACE_EVENT(fault_injected,
  * A DMA-API misuse found by the checker layer: @check names the check,
  * @op the operation that broke it, @dma_addr and @size its arguments.
  */
-TRACE_EVENT(check_error,
+TRACE_EVENT(altdma_check_error,
 	TP_PROTO(struct device *dev, const char *check, const char *op,
 		 u64 dma_addr, u64 size),
 	TP_ARGS(dev, check, op, dma_addr, size),
