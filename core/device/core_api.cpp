@@ -304,8 +304,6 @@ void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
-	if (Checker *checker = checker_of(core))
-		checker->sg_syncing("sync_sg_for_cpu", sgl, nents, dir, false);
 	core->device.sync_sg_for_cpu(sgl, nents, dir);
 }
 
@@ -315,8 +313,6 @@ void altdma_core_sync_sg_for_device(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
-	if (Checker *checker = checker_of(core))
-		checker->sg_syncing("sync_sg_for_device", sgl, nents, dir, true);
 	core->device.sync_sg_for_device(sgl, nents, dir);
 }
 

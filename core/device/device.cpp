@@ -228,9 +228,14 @@ void Device::sync_sg_for_cpu(struct altdma_plat_sg *sgl, int nents,
 {
 	struct altdma_plat_sg *sg = sgl;
 
-	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
-		policy_->sync_for_cpu(altdma_plat_sg_dma_address(sg),
-				      altdma_plat_sg_dma_length(sg), dir);
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg)) {
+		altdma_dma_t dma = altdma_plat_sg_dma_address(sg);
+		altdma_u32 len = altdma_plat_sg_dma_length(sg);
+
+		if (checker_)
+			checker_->syncing("sync_sg_for_cpu", dma, len, dir, false);
+		policy_->sync_for_cpu(dma, len, dir);
+	}
 }
 
 void Device::sync_sg_for_device(struct altdma_plat_sg *sgl, int nents,
@@ -238,9 +243,14 @@ void Device::sync_sg_for_device(struct altdma_plat_sg *sgl, int nents,
 {
 	struct altdma_plat_sg *sg = sgl;
 
-	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
-		policy_->sync_for_device(altdma_plat_sg_dma_address(sg),
-					 altdma_plat_sg_dma_length(sg), dir);
+	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg)) {
+		altdma_dma_t dma = altdma_plat_sg_dma_address(sg);
+		altdma_u32 len = altdma_plat_sg_dma_length(sg);
+
+		if (checker_)
+			checker_->syncing("sync_sg_for_device", dma, len, dir, true);
+		policy_->sync_for_device(dma, len, dir);
+	}
 }
 
 // A coherent allocation is one physically contiguous block (dma-direct's

@@ -1005,32 +1005,40 @@ altdma_u64 altdma_plat_clock_ns(void)
 	return fake::FakePlatform::read_thread_clock(platform().clock_step_ns.load());
 }
 
+namespace {
+
+// The altdma_plat_trace_* calls: each one event in @dev's trace.
+void record_trace(struct altdma_plat_device *dev, const fake::TraceEvent &e)
+{
+	platform().count_abi_call();
+	std::lock_guard<std::mutex> g(fake::g_dev_mu);
+	FakeDevice::from(dev)->trace.push_back(e);
+}
+
+} // namespace
+
 void altdma_plat_trace_bounce(struct altdma_plat_device *dev, altdma_phys_t orig,
 			      altdma_phys_t slot, altdma_u64 size, int to_device)
 {
-	platform().count_abi_call();
 	fake::TraceEvent e;
 	e.event = "bounce";
 	e.orig = orig;
 	e.slot = slot;
 	e.size = size;
 	e.to_device = to_device != 0;
-	std::lock_guard<std::mutex> g(fake::g_dev_mu);
-	FakeDevice::from(dev)->trace.push_back(e);
+	record_trace(dev, e);
 }
 
 void altdma_plat_trace_fault(struct altdma_plat_device *dev, const char *op_class,
 			     altdma_u64 size, enum altdma_dir dir, altdma_u64 op_index)
 {
-	platform().count_abi_call();
 	fake::TraceEvent e;
 	e.event = "fault_injected";
 	e.op_class = op_class;
 	e.size = size;
 	e.dir = dir;
 	e.op_index = op_index;
-	std::lock_guard<std::mutex> g(fake::g_dev_mu);
-	FakeDevice::from(dev)->trace.push_back(e);
+	record_trace(dev, e);
 }
 
 altdma_u32 altdma_plat_stack_save(void)
@@ -1049,15 +1057,13 @@ void altdma_plat_stack_log(struct altdma_plat_device *dev, altdma_u32 handle)
 void altdma_plat_trace_check(struct altdma_plat_device *dev, const char *check,
 			     const char *op, altdma_dma_t dma, altdma_u64 size)
 {
-	platform().count_abi_call();
 	fake::TraceEvent e;
 	e.event = "check_error";
 	e.check = check;
 	e.op = op;
 	e.dma = dma;
 	e.size = size;
-	std::lock_guard<std::mutex> g(fake::g_dev_mu);
-	FakeDevice::from(dev)->trace.push_back(e);
+	record_trace(dev, e);
 }
 
 void altdma_plat_dump_stack(void)

@@ -367,16 +367,6 @@ void Checker::syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 	altdma_plat_stack_log(plat_, m.stack);
 }
 
-void Checker::sg_syncing(const char *op, struct altdma_plat_sg *sgl, int nents,
-			 enum altdma_dir dir, bool for_device)
-{
-	struct altdma_plat_sg *sg = sgl;
-
-	for (int i = 0; i < nents && sg; i++, sg = altdma_plat_sg_next(sg))
-		syncing(op, altdma_plat_sg_dma_address(sg),
-			altdma_plat_sg_dma_length(sg), dir, for_device);
-}
-
 void Checker::read(struct altdma_core_check_stats *out) const
 {
 	for (int cls = 0; cls < ALTDMA_CHECK_CLASS_COUNT; cls++)

@@ -43,11 +43,9 @@ public:
 	// Before unmap_sg.
 	void sg_unmapping(struct altdma_plat_sg *sgl, int nents,
 			  enum altdma_dir dir);
-	// Before a sync of [dma, dma + size), or of each entry of a list.
+	// Before a sync of [dma, dma + size) (a single one, or a list's entry).
 	void syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 		     enum altdma_dir dir, bool for_device);
-	void sg_syncing(const char *op, struct altdma_plat_sg *sgl, int nents,
-			enum altdma_dir dir, bool for_device);
 
 	void read(struct altdma_core_check_stats *out) const;
 	long outstanding(struct altdma_core_check_group *out, altdma_u64 max,

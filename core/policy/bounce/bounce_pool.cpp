@@ -213,23 +213,14 @@ bool BouncePool::copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size)
 	return true;
 }
 
-bool BouncePool::copy_to_slot(const BounceMapping &m, altdma_u64 offset,
-			      altdma_u64 size)
+bool BouncePool::bounce_copy(const BounceMapping &m, altdma_u64 offset,
+			     altdma_u64 size, bool to_slot)
 {
-	if (!copy(m.bounce + offset, m.orig + offset, size))
-		return false;
-	altdma_plat_trace_bounce(dev_, m.orig + offset, m.bounce + offset,
-				 size, 1);
-	return true;
-}
+	altdma_phys_t orig = m.orig + offset, slot = m.bounce + offset;
 
-bool BouncePool::copy_to_orig(const BounceMapping &m, altdma_u64 offset,
-			      altdma_u64 size)
-{
-	if (!copy(m.orig + offset, m.bounce + offset, size))
+	if (!(to_slot ? copy(slot, orig, size) : copy(orig, slot, size)))
 		return false;
-	altdma_plat_trace_bounce(dev_, m.orig + offset, m.bounce + offset,
-				 size, 0);
+	altdma_plat_trace_bounce(dev_, orig, slot, size, to_slot);
 	return true;
 }
 
@@ -363,7 +354,7 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 		return ALTDMA_MAPPING_ERROR;
 	// Always copy in, so bytes the device does not write read back as
 	// the original's rather than as stale pool contents.
-	if (!copy_to_slot(m, 0, size)) {
+	if (!bounce_copy(m, 0, size, true)) {
 		area->cancel(m.bounce);
 		return ALTDMA_MAPPING_ERROR;
 	}
@@ -433,7 +424,7 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 				    dma, size, m.size);
 	check_guards("unmap", m, dma);
 	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
-		copy_to_orig(m, 0, m.size);
+		bounce_copy(m, 0, m.size, false);
 	area->release(m.bounce);
 }
 
@@ -471,7 +462,8 @@ void BouncePool::sync_for_cpu(altdma_dma_t dma, altdma_u64 size,
 	Result<Found> found = begin_sync("sync for CPU", area, dma, &size);
 
 	if (found.ok() && copies_to_cpu(dir))
-		copy_to_orig(found.value().mapping, found.value().offset, size);
+		bounce_copy(found.value().mapping, found.value().offset, size,
+			    false);
 }
 
 void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
@@ -484,7 +476,8 @@ void BouncePool::sync_for_device(altdma_dma_t dma, altdma_u64 size,
 	Result<Found> found = begin_sync("sync for device", area, dma, &size);
 
 	if (found.ok() && copies_to_device(dir))
-		copy_to_slot(found.value().mapping, found.value().offset, size);
+		bounce_copy(found.value().mapping, found.value().offset, size,
+			    true);
 }
 
 Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,

@@ -119,12 +119,10 @@ private:
 	void check_guards(const char *when, const BounceMapping &m,
 			  altdma_dma_t dma);
 	bool copy(altdma_phys_t to, altdma_phys_t from, altdma_u64 size);
-	// The copies a bounce makes, @size bytes at @offset into mapping @m;
-	// each raises one bounce trace event.
-	bool copy_to_slot(const BounceMapping &m, altdma_u64 offset,
-			  altdma_u64 size);
-	bool copy_to_orig(const BounceMapping &m, altdma_u64 offset,
-			  altdma_u64 size);
+	// A copy a bounce makes, @size bytes at @offset into mapping @m, into
+	// its slot or back to the original; each raises one bounce trace event.
+	bool bounce_copy(const BounceMapping &m, altdma_u64 offset,
+			 altdma_u64 size, bool to_slot);
 
 	struct altdma_plat_device *dev_;
 	const DmaRangeMap &ranges_;
