@@ -215,6 +215,15 @@ long altdma_core_check_outstanding(struct altdma_core_device *core,
 	return checker_of(core)->outstanding(out, max, leaks != 0);
 }
 
+long altdma_core_check_reports(struct altdma_core_device *core,
+			       struct altdma_core_check_report *out,
+			       altdma_u64 max)
+{
+	if (!checker_of(core))
+		return 0;
+	return checker_of(core)->reports(out, max);
+}
+
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,
 				  altdma_phys_t phys, altdma_usize size,
 				  enum altdma_dir dir, unsigned long attrs)

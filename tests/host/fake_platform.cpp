@@ -925,6 +925,14 @@ void altdma_plat_dev_log(struct altdma_plat_device *dev, enum altdma_log_level l
 	d->log.push_back(fake::LogEntry{level, ratelimited != 0 || passed, text});
 }
 
+int altdma_plat_vformat(char *buf, altdma_usize len, const char *fmt,
+			altdma_va_list args)
+{
+	platform().count_abi_call();
+	fake::check_format(fmt);
+	return std::vsnprintf(buf, len, fmt, args);
+}
+
 int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev)
 {
 	platform().count_abi_call();

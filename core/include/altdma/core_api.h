@@ -167,6 +167,27 @@ struct altdma_core_check_stats {
 };
 
 /*
+ * One finding as reported (the text without the "checker: " prefix), with
+ * the stacks that explain it. The checker keeps the last
+ * ALTDMA_CORE_CHECK_REPORTS of them, every finding of an enabled class
+ * (also those whose message the rate limit dropped).
+ */
+#define ALTDMA_CORE_CHECK_REPORTS 32
+#define ALTDMA_CORE_CHECK_TEXT 232
+/* Flags of a report: which stacks it has. */
+#define ALTDMA_CHECK_REPORT_MAP_STACK (1u << 0)	/* map_stack: the mapping's */
+#define ALTDMA_CHECK_REPORT_UNMAP_STACK (1u << 1)	/* other_stack: the earlier unmap's */
+struct altdma_core_check_report {
+	altdma_u64 seq;		/* 1 for the checker's first finding */
+	altdma_u64 time_ns;	/* altdma_plat_clock_ns() at the finding */
+	altdma_u32 cls;		/* enum altdma_core_check_class */
+	altdma_u32 flags;	/* ALTDMA_CHECK_REPORT_* */
+	altdma_u32 map_stack;	/* the mapping's stack handle (0: none saved) */
+	altdma_u32 other_stack;	/* the earlier unmap's, else the reporting call's */
+	char text[ALTDMA_CORE_CHECK_TEXT];
+};
+
+/*
  * Live mappings alike in stack, kind, direction and size, counted: one line
  * of a leak report ("37 x 4096 bytes FROM_DEVICE from foo_rx_refill").
  */
@@ -352,6 +373,14 @@ int altdma_core_check_read(struct altdma_core_device *core,
 long altdma_core_check_outstanding(struct altdma_core_device *core,
 				   struct altdma_core_check_group *out,
 				   altdma_u64 max, int leaks);
+
+/*
+ * The last reports, oldest first, into up to @max of @out: returns how
+ * many were filled (0 without the checker). Context: any.
+ */
+long altdma_core_check_reports(struct altdma_core_device *core,
+			       struct altdma_core_check_report *out,
+			       altdma_u64 max);
 
 /* Streaming mappings of RAM (map_page / map_phys). */
 altdma_dma_t altdma_core_map_phys(struct altdma_core_device *core,

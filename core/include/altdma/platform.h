@@ -34,6 +34,7 @@ typedef __SIZE_TYPE__ altdma_usize;
 typedef char altdma_abi_u32_is_32_bits[sizeof(altdma_u32) == 4 ? 1 : -1];
 typedef char altdma_abi_u64_is_64_bits[sizeof(altdma_u64) == 8 ? 1 : -1];
 
+typedef __builtin_va_list altdma_va_list;	/* the compiler's va_list */
 typedef altdma_u64 altdma_phys_t;
 typedef altdma_u64 altdma_dma_t;
 
@@ -190,6 +191,13 @@ void altdma_plat_dev_log(struct altdma_plat_device *dev,
 			 enum altdma_log_level level, int ratelimited,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * vsnprintf() into @buf (always NUL-terminated when @len > 0), with the
+ * conversions altdma_plat_dev_log() takes; returns what it would write.
+ */
+int altdma_plat_vformat(char *buf, altdma_usize len, const char *fmt,
+			altdma_va_list args)
+	__attribute__((format(printf, 3, 0)));
 /*
  * Whether the device's rate limit lets one more message through now (it
  * counts as that message): for a message whose arguments cost work, which

@@ -144,14 +144,78 @@ bool Checker::ratelimit(enum altdma_core_check_class cls)
 	return false;
 }
 
-bool Checker::note(enum altdma_core_check_class cls, const char *op,
-		   altdma_dma_t dma, altdma_u64 size)
+Checker::Verdict Checker::note(enum altdma_core_check_class cls,
+				const char *op, altdma_dma_t dma, altdma_u64 size)
 {
 	if (!(classes_ & (1u << cls)))
-		return false;
+		return Verdict::kOff;
 	findings_[cls].add(1);
 	altdma_plat_trace_check(plat_, kClassNames[cls], op, dma, size);
-	return ratelimit(cls);
+	return ratelimit(cls) ? Verdict::kPrint : Verdict::kQuiet;
+}
+
+void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
+		   const char *text)
+{
+	// Saved before the lock: the depot may take its own.
+	altdma_u32 here = stacks.has_unmap ? stacks.unmap : altdma_plat_stack_save();
+	altdma_u64 now = altdma_plat_clock_ns();
+	SpinLockGuard guard(reports_lock_);
+	struct altdma_core_check_report &r =
+		reports_[reports_seq_ % ALTDMA_CORE_CHECK_REPORTS];
+
+	r.seq = ++reports_seq_;
+	r.time_ns = now;
+	r.cls = cls;
+	r.flags = (stacks.has_map ? ALTDMA_CHECK_REPORT_MAP_STACK : 0) |
+		  (stacks.has_unmap ? ALTDMA_CHECK_REPORT_UNMAP_STACK : 0);
+	r.map_stack = stacks.has_map ? stacks.map : 0;
+	r.other_stack = here;
+	altdma_usize i = 0;
+	for (; text[i] && i + 1 < sizeof(r.text); i++)
+		r.text[i] = text[i];
+	r.text[i] = '\0';
+}
+
+void Checker::report(Verdict verdict, enum altdma_core_check_class cls,
+		     const Stacks &stacks, const char *fmt, ...)
+{
+	char text[ALTDMA_CORE_CHECK_TEXT];
+	altdma_va_list args;
+
+	if (verdict == Verdict::kOff)
+		return;
+	__builtin_va_start(args, fmt);
+	altdma_plat_vformat(text, sizeof(text), fmt, args);
+	__builtin_va_end(args);
+	keep(cls, stacks, text);
+	if (verdict != Verdict::kPrint)
+		return;
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0, "checker: %s\n", text);
+	if (stacks.has_map) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker:   it was mapped at:\n");
+		altdma_plat_stack_log(plat_, stacks.map);
+	}
+	if (stacks.has_unmap) {
+		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
+				    "checker:   and unmapped at:\n");
+		altdma_plat_stack_log(plat_, stacks.unmap);
+	}
+	// As dma-debug: the offending call's own stack.
+	altdma_plat_dump_stack();
+}
+
+long Checker::reports(struct altdma_core_check_report *out, altdma_u64 max) const
+{
+	SpinLockGuard guard(reports_lock_);
+	altdma_u64 kept = reports_seq_ < ALTDMA_CORE_CHECK_REPORTS ?
+				  reports_seq_ : ALTDMA_CORE_CHECK_REPORTS;
+	altdma_u64 n = kept < max ? kept : max;
+
+	for (altdma_u64 i = 0; i < n; i++)
+		out[i] = reports_[(reports_seq_ - n + i) % ALTDMA_CORE_CHECK_REPORTS];
+	return static_cast<long>(n);
 }
 
 void Checker::report_tracking_lost()
@@ -185,22 +249,19 @@ void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
 	// A mapping made while the table had no memory has no entry.
 	if (table_.absorb_untracked())
 		return;
-	if (!note(ALTDMA_CHECK_NOT_MAPPED, op, dma, size))
+	Verdict v = note(ALTDMA_CHECK_NOT_MAPPED, op, dma, size);
+	if (v == Verdict::kOff)
 		return;
 	if (!table_.find_tombstone(dma, &t)) {
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "checker: not_mapped: %s of DMA address %#llx (%llu bytes): nothing is mapped there\n",
-				    op, dma, size);
-		altdma_plat_dump_stack();
+		report(v, ALTDMA_CHECK_NOT_MAPPED, Stacks{},
+		       "not_mapped: %s of DMA address %#llx (%llu bytes): nothing is mapped there",
+		       op, dma, size);
 		return;
 	}
-	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-			    "checker: not_mapped: %s of DMA address %#llx (%llu bytes): already unmapped (a %s mapping of %llu bytes); it was mapped at:\n",
-			    op, dma, size, live_kind_name(t.kind), t.size);
-	altdma_plat_stack_log(plat_, t.map_stack);
-	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-			    "checker: and unmapped at:\n");
-	altdma_plat_stack_log(plat_, t.unmap_stack);
+	report(v, ALTDMA_CHECK_NOT_MAPPED,
+	       Stacks{ true, t.map_stack, true, t.unmap_stack },
+	       "not_mapped: %s of DMA address %#llx (%llu bytes): already unmapped (a %s mapping of %llu bytes)",
+	       op, dma, size, live_kind_name(t.kind), t.size);
 }
 
 // The first difference is reported (with the mapping's stack); an unmap
@@ -208,29 +269,24 @@ void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
 void Checker::compare(const char *op, const LiveEntry &m, LiveKind kind,
 		      altdma_u64 size, enum altdma_dir dir)
 {
-	if (m.kind != kind) {
-		if (!note(ALTDMA_CHECK_WRONG_KIND, op, m.dma, size))
-			return;
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "checker: wrong_kind: %s of DMA address %#llx, which is a %s mapping of %llu bytes, not a %s one; it was mapped at:\n",
-				    op, m.dma, live_kind_name(m.kind), m.size,
-				    live_kind_name(kind));
-	} else if (m.size != size) {
-		if (!note(ALTDMA_CHECK_WRONG_SIZE, op, m.dma, size))
-			return;
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "checker: wrong_size: %s of DMA address %#llx with size %llu, mapped with size %llu (%s); it was mapped at:\n",
-				    op, m.dma, size, m.size, dir_name(m.dir));
-	} else if (m.dir != dir) {
-		if (!note(ALTDMA_CHECK_WRONG_DIRECTION, op, m.dma, size))
-			return;
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "checker: wrong_direction: %s of DMA address %#llx (%llu bytes) with direction %s, mapped %s; it was mapped at:\n",
-				    op, m.dma, size, dir_name(dir), dir_name(m.dir));
-	} else {
-		return;
-	}
-	altdma_plat_stack_log(plat_, m.stack);
+	const Stacks stacks{ true, m.stack, false, 0 };
+
+	if (m.kind != kind)
+		report(note(ALTDMA_CHECK_WRONG_KIND, op, m.dma, size),
+		       ALTDMA_CHECK_WRONG_KIND, stacks,
+		       "wrong_kind: %s of DMA address %#llx, which is a %s mapping of %llu bytes, not a %s one",
+		       op, m.dma, live_kind_name(m.kind), m.size,
+		       live_kind_name(kind));
+	else if (m.size != size)
+		report(note(ALTDMA_CHECK_WRONG_SIZE, op, m.dma, size),
+		       ALTDMA_CHECK_WRONG_SIZE, stacks,
+		       "wrong_size: %s of DMA address %#llx with size %llu, mapped with size %llu (%s)",
+		       op, m.dma, size, m.size, dir_name(m.dir));
+	else if (m.dir != dir)
+		report(note(ALTDMA_CHECK_WRONG_DIRECTION, op, m.dma, size),
+		       ALTDMA_CHECK_WRONG_DIRECTION, stacks,
+		       "wrong_direction: %s of DMA address %#llx (%llu bytes) with direction %s, mapped %s",
+		       op, m.dma, size, dir_name(dir), dir_name(m.dir));
 }
 
 void Checker::unmapping(const char *op, LiveKind kind, altdma_dma_t dma,
@@ -252,22 +308,17 @@ void Checker::check_segment(int index, const struct altdma_plat_sg *sg,
 	altdma_u32 len = altdma_plat_sg_dma_length(sg);
 	altdma_dma_t end = start + (len ? len - 1 : 0);
 
-	if (limits.max_segment_size && len > limits.max_segment_size) {
-		if (note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len)) {
-			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-					    "checker: sg_segment: map_sg entry %d at DMA address %#llx is %u bytes, longer than the device's max_segment_size %u\n",
-					    index, start, len, limits.max_segment_size);
-			altdma_plat_dump_stack();
-		}
-	} else if (limits.segment_boundary &&
-		   ((start ^ end) & ~limits.segment_boundary)) {
-		if (note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len)) {
-			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-					    "checker: sg_segment: map_sg entry %d at DMA address %#llx-%#llx crosses the device's segment boundary (mask %#llx)\n",
-					    index, start, end, limits.segment_boundary);
-			altdma_plat_dump_stack();
-		}
-	}
+	if (limits.max_segment_size && len > limits.max_segment_size)
+		report(note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len),
+		       ALTDMA_CHECK_SG_SEGMENT, Stacks{},
+		       "sg_segment: map_sg entry %d at DMA address %#llx is %u bytes, longer than the device's max_segment_size %u",
+		       index, start, len, limits.max_segment_size);
+	else if (limits.segment_boundary &&
+		 ((start ^ end) & ~limits.segment_boundary))
+		report(note(ALTDMA_CHECK_SG_SEGMENT, "map_sg", start, len),
+		       ALTDMA_CHECK_SG_SEGMENT, Stacks{},
+		       "sg_segment: map_sg entry %d at DMA address %#llx-%#llx crosses the device's segment boundary (mask %#llx)",
+		       index, start, end, limits.segment_boundary);
 }
 
 void Checker::sg_mapped(struct altdma_plat_sg *sgl, int nents,
@@ -318,17 +369,17 @@ void Checker::sg_unmapping(struct altdma_plat_sg *sgl, int nents,
 			continue;
 		// One finding per list, however many of its entries differ.
 		list_reported = true;
-		if (!note(ALTDMA_CHECK_SG_MISMATCH, "unmap_sg", dma, len))
-			continue;
+		const Stacks stacks{ true, m.stack, false, 0 };
+		Verdict v = note(ALTDMA_CHECK_SG_MISMATCH, "unmap_sg", dma, len);
+
 		if (m.sg_nents != nents)
-			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-					    "checker: sg_mismatch: unmap_sg of DMA address %#llx with nents %d, mapped with nents %d; it was mapped at:\n",
-					    dma, nents, m.sg_nents);
+			report(v, ALTDMA_CHECK_SG_MISMATCH, stacks,
+			       "sg_mismatch: unmap_sg of DMA address %#llx with nents %d, mapped with nents %d",
+			       dma, nents, m.sg_nents);
 		else
-			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-					    "checker: sg_mismatch: unmap_sg of DMA address %#llx with another scatterlist than the one mapped; it was mapped at:\n",
-					    dma);
-		altdma_plat_stack_log(plat_, m.stack);
+			report(v, ALTDMA_CHECK_SG_MISMATCH, stacks,
+			       "sg_mismatch: unmap_sg of DMA address %#llx with another scatterlist than the one mapped",
+			       dma);
 	}
 }
 
@@ -342,29 +393,31 @@ void Checker::syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 		return;
 	}
 	altdma_u64 offset = dma - m.dma;
+	const Stacks stacks{ true, m.stack, false, 0 };
 
-	if (size > m.size - offset) {
-		if (note(ALTDMA_CHECK_SYNC_RANGE, op, dma, size)) {
-			altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-					    "checker: sync_range: %s of DMA address %#llx+%llu reaches past its mapping %#llx+%llu; it was mapped at:\n",
-					    op, dma, size, m.dma, m.size);
-			altdma_plat_stack_log(plat_, m.stack);
-		}
-	}
+	if (size > m.size - offset)
+		report(note(ALTDMA_CHECK_SYNC_RANGE, op, dma, size),
+		       ALTDMA_CHECK_SYNC_RANGE, stacks,
+		       "sync_range: %s of DMA address %#llx+%llu reaches past its mapping %#llx+%llu",
+		       op, dma, size, m.dma, m.size);
 	const char *why = nullptr;
 
-	if (dir != m.dir)
+	// As dma-debug: a BIDIRECTIONAL mapping syncs either way, and handing
+	// a FROM_DEVICE buffer back to the device (page_pool's recycling) is
+	// legal; a TO_DEVICE one has nothing for the CPU.
+	if (m.dir == ALTDMA_BIDIRECTIONAL)
+		why = nullptr;
+	else if (dir != m.dir)
 		why = "with another direction than its mapping";
 	else if (!for_device && m.dir == ALTDMA_TO_DEVICE)
 		why = "for the CPU of a TO_DEVICE mapping, which the device only reads";
-	else if (for_device && m.dir == ALTDMA_FROM_DEVICE)
-		why = "for the device of a FROM_DEVICE mapping, which the CPU must not write";
-	if (!why || !note(ALTDMA_CHECK_SYNC_DIRECTION, op, dma, size))
-		return;
-	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-			    "checker: sync_direction: %s of DMA address %#llx+%llu %s (synced %s, mapped %s); it was mapped at:\n",
-			    op, dma, size, why, dir_name(dir), dir_name(m.dir));
-	altdma_plat_stack_log(plat_, m.stack);
+	else if (m.dir == ALTDMA_DIR_NONE)
+		why = "of a mapping with direction NONE";
+	if (why)
+		report(note(ALTDMA_CHECK_SYNC_DIRECTION, op, dma, size),
+		       ALTDMA_CHECK_SYNC_DIRECTION, stacks,
+		       "sync_direction: %s of DMA address %#llx+%llu %s (synced %s, mapped %s)",
+		       op, dma, size, why, dir_name(dir), dir_name(m.dir));
 }
 
 void Checker::read(struct altdma_core_check_stats *out) const

@@ -50,6 +50,8 @@ public:
 	void read(struct altdma_core_check_stats *out) const;
 	long outstanding(struct altdma_core_check_group *out, altdma_u64 max,
 			 bool leaks);
+	// The last reports, oldest first.
+	long reports(struct altdma_core_check_report *out, altdma_u64 max) const;
 
 private:
 	template <typename T, typename... Args>
@@ -58,10 +60,25 @@ private:
 		: plat_(plat), classes_(classes)
 	{
 	}
-	// Counts a finding of @cls (if enabled), raises its trace event, and
-	// says whether its message may be printed now.
-	bool note(enum altdma_core_check_class cls, const char *op,
-		  altdma_dma_t dma, altdma_u64 size);
+	// What a finding leads to: nothing (its class is off), a count, a
+	// trace event and a kept report (kQuiet), and its message (kPrint).
+	enum class Verdict { kOff, kQuiet, kPrint };
+	// The stacks a report names, besides the reporting call's.
+	struct Stacks {
+		bool has_map;
+		altdma_u32 map;
+		bool has_unmap;
+		altdma_u32 unmap;
+	};
+	// Counts a finding of @cls and raises its trace event.
+	Verdict note(enum altdma_core_check_class cls, const char *op,
+		     altdma_dma_t dma, altdma_u64 size);
+	// Keeps the report and, for kPrint, logs it with its stacks.
+	void report(Verdict verdict, enum altdma_core_check_class cls,
+		    const Stacks &stacks, const char *fmt, ...)
+		__attribute__((format(printf, 5, 6)));
+	void keep(enum altdma_core_check_class cls, const Stacks &stacks,
+		  const char *text);
 	bool ratelimit(enum altdma_core_check_class cls);
 	void not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size);
 	void compare(const char *op, const LiveEntry &m, LiveKind kind,
@@ -83,6 +100,10 @@ private:
 	SpinLock ratelimit_lock_;
 	RateLimit ratelimits_[ALTDMA_CHECK_CLASS_COUNT] ALTDMA_GUARDED_BY(ratelimit_lock_) = {};
 	bool said_untracked_ = false;
+	mutable SpinLock reports_lock_;
+	altdma_u64 reports_seq_ ALTDMA_GUARDED_BY(reports_lock_) = 0;
+	struct altdma_core_check_report reports_[ALTDMA_CORE_CHECK_REPORTS]
+		ALTDMA_GUARDED_BY(reports_lock_) = {};
 };
 
 } // namespace altdma
