@@ -32,6 +32,14 @@ static struct leaky_mapping leaky_maps[LEAKY_MAPPINGS] = {
 
 #define LEAKY_COHERENT_SIZE (8 * 1024)
 
+/* More receive buffers, mapped from one refill loop: one leak group. */
+static unsigned int rx_buffers;
+module_param(rx_buffers, uint, 0444);
+MODULE_PARM_DESC(rx_buffers, "receive buffers of 4 KiB mapped FROM_DEVICE at probe and leaked too (at most 64)");
+
+#define LEAKY_RX_MAX 64
+static struct leaky_mapping leaky_rx[LEAKY_RX_MAX];
+
 /* What probe made and remove forgot; module exit releases it. */
 static struct device *leaky_dev;
 static void *leaky_coherent;
@@ -53,6 +61,15 @@ static void leaky_release(void)
 {
 	int i;
 
+	for (i = 0; i < LEAKY_RX_MAX; i++) {
+		if (leaky_rx[i].dma)
+			dma_unmap_single(leaky_dev, leaky_rx[i].dma, PAGE_SIZE,
+					 DMA_FROM_DEVICE);
+		kfree(leaky_rx[i].buf);
+		leaky_rx[i].buf = NULL;
+		leaky_rx[i].dma = 0;
+	}
+
 	for (i = 0; i < LEAKY_MAPPINGS; i++) {
 		struct leaky_mapping *m = &leaky_maps[i];
 
@@ -68,7 +85,7 @@ static void leaky_release(void)
 	leaky_coherent = NULL;
 }
 
-static int leaky_map(struct device *dev, struct leaky_mapping *m)
+static noinline int leaky_map(struct device *dev, struct leaky_mapping *m)
 {
 	m->buf = kzalloc(m->size, GFP_KERNEL);
 	if (!m->buf)
@@ -80,6 +97,26 @@ static int leaky_map(struct device *dev, struct leaky_mapping *m)
 	}
 	dev_info(dev, "altdma_leaky: leaked mapping at DMA address %#llx, %zu bytes, %s\n",
 		 (u64)m->dma, m->size, leaky_dir_name(m->dir));
+	return 0;
+}
+
+/* As a network driver's: the stack of every receive mapping is this one. */
+static noinline int leaky_rx_refill(struct device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < min_t(unsigned int, rx_buffers, LEAKY_RX_MAX); i++) {
+		struct leaky_mapping *m = &leaky_rx[i];
+
+		m->buf = kzalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!m->buf)
+			return -ENOMEM;
+		m->dma = dma_map_single(dev, m->buf, PAGE_SIZE, DMA_FROM_DEVICE);
+		if (dma_mapping_error(dev, m->dma)) {
+			m->dma = 0;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -98,6 +135,9 @@ static int leaky_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (ret)
 			goto fail;
 	}
+	ret = leaky_rx_refill(dev);
+	if (ret)
+		goto fail;
 	leaky_coherent = dma_alloc_coherent(dev, LEAKY_COHERENT_SIZE,
 					    &leaky_coherent_dma, GFP_KERNEL);
 	if (!leaky_coherent) {

@@ -80,7 +80,7 @@ files+=("$work/recipes"/recipe-*.sh)
 kunit=()
 if [ -f "$mods/kunit/altdma_kunit.ko" ]; then
 	files+=("$mods/kunit/altdma_kunit.ko" "$mods/kunit/altdma_fault_kunit.ko"
-		"$mods/kunit/altdma_latency_kunit.ko")
+		"$mods/kunit/altdma_latency_kunit.ko" "$mods/kunit/altdma_check_kunit.ko")
 	kunit=(--kunit)
 fi
 "$ALTDMA_ROOT/scripts/make-initramfs.sh" "$work/initramfs.cpio" \

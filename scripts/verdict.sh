@@ -158,6 +158,13 @@ fault_stack_lines() {
 	at && NR <= at + 6 && /Call Trace:/ { print NR; at = 0 }' <<<"$clean"
 }
 
+# The stack of the call the checker found wrong (as dma-debug's): the
+# "Call Trace:" within a few lines of its "checker:   reported at:" line.
+checker_stack_lines() {
+	awk '/altdma: checker:   reported at:/ { at = NR }
+	at && NR <= at + 6 && /Call Trace:/ { print NR; at = 0 }' <<<"$clean"
+}
+
 # Reports that must never appear: warnings, BUG() (x86 prints "kernel BUG
 # at" and "invalid opcode:", no "Oops", and a worker may die before any
 # panic line), general protection faults, RCU stalls, hung tasks, lockups,
@@ -180,6 +187,7 @@ check_reports() {
 		report SKIP "kernel lockdep report in pciehp (reset_lock vs pci_rescan_remove_lock on hot-unplug), not altdma's"
 	fi
 	known+=$'\n'$(fault_stack_lines)
+	known+=$'\n'$(checker_stack_lines)
 	bad=$(grep -nE "$bad_patterns" <<<"$clean" | grep -vE "$harmless")
 	for line in $known; do
 		bad=$(grep -v "^$line:" <<<"$bad")

@@ -45,6 +45,79 @@ enum altdma_policy {
 #define ALTDMA_FAULTS BIT(9)
 /* Any policy: the latency layer (it needs the generic table). */
 #define ALTDMA_LATENCY BIT(10)
+/* Any policy: the DMA-API checker (see &altdma_config.checks). */
+#define ALTDMA_CHECKS BIT(11)
+
+/*
+ * What the checker finds, each class with its counter and one message
+ * format (the names are those of the checks rule key):
+ * not_mapped: unmap, sync or free of an address with no live mapping
+ *	(never mapped, or already unmapped: the message says which);
+ * wrong_size, wrong_direction, wrong_kind: an unmap or free that differs
+ *	from its map in size, direction, or kind (single, scatterlist,
+ *	resource, coherent, pages);
+ * sync_range: a sync reaching outside its mapping;
+ * sync_direction: a sync with another direction than a (not
+ *	bidirectional) mapping's, or of a TO_DEVICE mapping for the CPU;
+ * sg_mismatch: unmap_sg with another nents or list than its map_sg;
+ * sg_segment: at map_sg, an entry longer than the device's
+ *	max_segment_size or crossing its segment boundary;
+ * leak: a mapping or allocation still live when the driver unbound.
+ */
+enum altdma_check_class {
+	ALTDMA_CHECK_CLASS_NOT_MAPPED = 0,
+	ALTDMA_CHECK_CLASS_WRONG_SIZE,
+	ALTDMA_CHECK_CLASS_WRONG_DIRECTION,
+	ALTDMA_CHECK_CLASS_WRONG_KIND,
+	ALTDMA_CHECK_CLASS_SYNC_RANGE,
+	ALTDMA_CHECK_CLASS_SYNC_DIRECTION,
+	ALTDMA_CHECK_CLASS_SG_MISMATCH,
+	ALTDMA_CHECK_CLASS_SG_SEGMENT,
+	ALTDMA_CHECK_CLASS_LEAK,
+	ALTDMA_NR_CHECK_CLASSES,
+};
+
+/* Every class: what checks=all enables. */
+#define ALTDMA_CHECKS_ALL GENMASK(ALTDMA_NR_CHECK_CLASSES - 1, 0)
+
+/**
+ * struct altdma_check_stats - what the checker counted for one device
+ * @findings: findings per &enum altdma_check_class (exact: the rate limit
+ *	drops messages, never counts)
+ * @live: mappings and allocations it tracks now
+ * @untracked: mappings made while its table had no memory (not checked)
+ */
+struct altdma_check_stats {
+	u64 findings[ALTDMA_NR_CHECK_CLASSES];
+	u64 live;
+	u64 untracked;
+};
+
+#define ALTDMA_CHECK_REPORTS 32
+#define ALTDMA_CHECK_TEXT 232
+#define ALTDMA_CHECK_REPORT_MAP_STACK BIT(0)	/* @map_stack is set */
+#define ALTDMA_CHECK_REPORT_UNMAP_STACK BIT(1)	/* @other_stack: the unmap */
+
+/**
+ * struct altdma_check_report - one finding as the checker reported it
+ * @seq: its number, from 1 for the device's first finding
+ * @time_ns: ktime_get_ns() when found
+ * @cls: an &enum altdma_check_class value
+ * @flags: ALTDMA_CHECK_REPORT_*
+ * @map_stack: stack depot handle of the mapping's stack (0: none saved)
+ * @other_stack: of the earlier unmap (ALTDMA_CHECK_REPORT_UNMAP_STACK),
+ *	else of the call that was found wrong
+ * @text: the message, as logged after "checker: "
+ */
+struct altdma_check_report {
+	u64 seq;
+	u64 time_ns;
+	u32 cls;
+	u32 flags;
+	u32 map_stack;
+	u32 other_stack;
+	char text[ALTDMA_CHECK_TEXT];
+};
 
 /* What faults are injected into: each class has its own knobs. */
 enum altdma_fault_class {
@@ -135,13 +208,17 @@ enum altdma_ops_table {
  *	the fast tables save); ALTDMA_FAULTS (any policy: the fault-injection
  *	layer, on the generic table; see altdma_fault_set()); ALTDMA_LATENCY
  *	(any policy: per-CPU latency histograms, on the generic table; see
- *	altdma_latency_read())
+ *	altdma_latency_read()); ALTDMA_CHECKS (any policy: the DMA-API
+ *	checker, on the generic table; see altdma_check_read())
  * @emulated_mask_bits: bounce policy: behave as if the device reached only
  *	[0, 2^bits) (12 to 63; 0 for the real masks only)
  * @guard_size: red-zone bytes on each side of a bounce mapping (0: 64)
  * @pool_size: bounce pool bytes (0: 4 MiB; at most 1 GiB)
  * @max_mapping_size: largest bounced mapping (0: 256 KiB; at most the
  *	pool's contiguous pieces, 4 MiB on x86)
+ * @checks: with ALTDMA_CHECKS, the classes checked: a bit per
+ *	&enum altdma_check_class (0: ALTDMA_CHECKS_ALL)
+ * @reserved: 0
  *
  * Zero fields take their defaults; the direct policy takes none of the
  * bounce settings.
@@ -153,6 +230,8 @@ struct altdma_config {
 	u32 guard_size;
 	u64 pool_size;
 	u64 max_mapping_size;
+	u32 checks;
+	u32 reserved;
 };
 
 /**
@@ -228,5 +307,11 @@ int altdma_latency_read(struct device *dev, enum altdma_latency_class cls,
 int altdma_latency_reset(struct device *dev);
 u64 altdma_latency_bucket_low(u32 bucket);
 u64 altdma_latency_quantile(const struct altdma_latency *lat, u32 ppm);
+
+const char *altdma_check_class_name(enum altdma_check_class cls);
+int altdma_check_read(struct device *dev, struct altdma_check_stats *stats);
+long altdma_check_reports(struct device *dev, struct altdma_check_report *out,
+			  u32 max);
+long altdma_check_report_leaks(struct device *dev, const char *when);
 
 #endif /* _ALTDMA_H */

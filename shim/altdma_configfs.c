@@ -76,6 +76,7 @@ ALTDMA_KEY_ATTR(guard_bytes, ALTDMA_KEY_GUARD_BYTES);
 ALTDMA_KEY_ATTR(max_mapping_kb, ALTDMA_KEY_MAX_MAPPING_KB);
 ALTDMA_KEY_ATTR(fault_injection, ALTDMA_KEY_FAULT_INJECTION);
 ALTDMA_KEY_ATTR(latency, ALTDMA_KEY_LATENCY);
+ALTDMA_KEY_ATTR(checks, ALTDMA_KEY_CHECKS);
 
 /* Write-only, as a command: "1" starts every histogram over. */
 static ssize_t altdma_rule_latency_reset_store(struct config_item *item,
@@ -136,6 +137,7 @@ static struct configfs_attribute *altdma_rule_attrs[] = {
 	&altdma_rule_attr_fault_injection,
 	&altdma_rule_attr_latency,
 	&altdma_rule_attr_latency_reset,
+	&altdma_rule_attr_checks,
 	&altdma_rule_attr_enable,
 	&altdma_rule_attr_state,
 	NULL,

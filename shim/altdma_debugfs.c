@@ -3,10 +3,14 @@
  * /sys/kernel/debug/altdma/<device>/: read-only reports per attached device.
  * stats has its policy and everything the core counts for it; live lists
  * the bounce pool's live mappings and allocations; latency (with the
- * latency layer) a table and a histogram per operation class. (Controls are in
+ * latency layer) a table and a histogram per operation class. With the
+ * checker: checks (its classes and counters), errors (its last findings
+ * with their stacks) and mappings (everything live, grouped by the stack
+ * that made it). (Controls are in
  * configfs: lockdown allows only read-only debugfs files.)
  */
 #include <linux/debugfs.h>
+#include <linux/ktime.h>
 #include <linux/device.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -163,6 +167,99 @@ static int altdma_latency_show(struct seq_file *seq, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(altdma_latency);
 
+static int altdma_checks_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_core_check_stats stats;
+	u32 enabled = att->config.checks ?: ALTDMA_CHECKS_ALL;
+	int cls, ret;
+
+	ret = altdma_core_check_read(att->core, &stats);
+	if (ret)
+		return ret;
+	seq_printf(seq, "%-16s %8s %12s\n", "class", "enabled", "findings");
+	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
+		seq_printf(seq, "%-16s %8s %12llu\n", altdma_check_class_name(cls),
+			   enabled & BIT(cls) ? "yes" : "no",
+			   stats.findings[cls]);
+	seq_printf(seq, "live: %llu\n", stats.live);
+	seq_printf(seq, "untracked: %llu\n", stats.untracked);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_checks);
+
+static void altdma_seq_stack(struct seq_file *seq, const char *what, u32 handle)
+{
+	unsigned long *entries;
+	unsigned int n = altdma_stack_entries(handle, &entries), i;
+
+	seq_printf(seq, "  %s:%s\n", what, n ? "" : " (no stack saved)");
+	for (i = 0; i < n; i++)
+		seq_printf(seq, "    %pS\n", (void *)entries[i]);
+}
+
+static int altdma_errors_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_core_check_report *r;
+	long n, i;
+
+	r = kvcalloc(ALTDMA_CORE_CHECK_REPORTS, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	n = altdma_core_check_reports(att->core, r, ALTDMA_CORE_CHECK_REPORTS);
+	seq_printf(seq, "last %ld findings (of %llu), oldest first\n", n,
+		   n ? r[n - 1].seq : 0);
+	for (i = 0; i < n; i++) {
+		u64 ns = r[i].time_ns;
+		u32 us = do_div(ns, NSEC_PER_SEC) / NSEC_PER_USEC;
+
+		seq_printf(seq, "#%llu [%5llu.%06u] %s: %s\n", r[i].seq, ns, us,
+			   altdma_check_class_name(r[i].cls), r[i].text);
+		if (r[i].flags & ALTDMA_CORE_CHECK_REPORT_MAP_STACK)
+			altdma_seq_stack(seq, "mapped at", r[i].map_stack);
+		altdma_seq_stack(seq, r[i].flags & ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK ?
+				 "unmapped at" : "reported at", r[i].other_stack);
+	}
+	kvfree(r);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_errors);
+
+/* The checker groups at most this many; the rest is one group "other". */
+#define ALTDMA_GROUPS_MAX 513
+
+static int altdma_mappings_show(struct seq_file *seq, void *unused)
+{
+	struct altdma_attachment *att = seq->private;
+	struct altdma_core_check_group *g;
+	u64 total = 0;
+	long n, i;
+
+	g = kvcalloc(ALTDMA_GROUPS_MAX, sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	n = altdma_core_check_outstanding(att->core, g, ALTDMA_GROUPS_MAX, 0);
+	if (n < 0) {
+		kvfree(g);
+		return n;
+	}
+	n = min_t(long, n, ALTDMA_GROUPS_MAX);
+	for (i = 0; i < n; i++)
+		total += g[i].count;
+	seq_printf(seq, "live mappings and allocations: %llu, in %ld groups by stack, kind, direction and size\n",
+		   total, n);
+	for (i = 0; i < n; i++) {
+		seq_printf(seq, "%llu x %llu bytes %s%s (lowest DMA address %#llx)\n",
+			   g[i].count, g[i].size, altdma_check_dir_label(g[i].dir),
+			   g[i].kind, (u64)g[i].first_dma);
+		altdma_seq_stack(seq, "mapped at", g[i].stack);
+	}
+	kvfree(g);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altdma_mappings);
+
 void altdma_debugfs_init(void)
 {
 	altdma_debugfs_root = debugfs_create_dir("altdma", NULL);
@@ -185,6 +282,14 @@ void altdma_debugfs_add(struct altdma_attachment *att)
 	if (att->config.flags & ALTDMA_LATENCY)
 		debugfs_create_file("latency", 0444, att->debugfs, att,
 				    &altdma_latency_fops);
+	if (att->config.flags & ALTDMA_CHECKS) {
+		debugfs_create_file("checks", 0444, att->debugfs, att,
+				    &altdma_checks_fops);
+		debugfs_create_file("errors", 0444, att->debugfs, att,
+				    &altdma_errors_fops);
+		debugfs_create_file("mappings", 0444, att->debugfs, att,
+				    &altdma_mappings_fops);
+	}
 }
 
 void altdma_debugfs_remove(struct altdma_attachment *att)

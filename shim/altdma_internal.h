@@ -68,7 +68,15 @@ int altdma_detach_removed(struct device *dev, const void *owner);
 void altdma_report_outstanding(struct device *dev, const char *when);
 void altdma_change_owner(struct device *dev, const void *from, const void *to);
 
+extern struct mutex altdma_attach_lock;
+struct altdma_attachment *altdma_find(struct device *dev);
+
 int altdma_stack_prepare(void);
+unsigned int altdma_stack_entries(u32 handle, unsigned long **entries);
+void altdma_stack_caller(u32 handle, char *buf, size_t len);
+
+long altdma_check_print_leaks(struct altdma_attachment *att, const char *when);
+const char *altdma_check_dir_label(u32 dir);
 
 int altdma_rules_init(void);
 void altdma_rules_exit(void);

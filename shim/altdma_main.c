@@ -47,6 +47,18 @@ static_assert(ALTDMA_LATENCY_BUCKETS == ALTDMA_CORE_LATENCY_BUCKETS);
 static_assert(sizeof(struct altdma_latency) == sizeof(struct altdma_core_latency));
 static_assert(offsetof(struct altdma_latency, buckets) ==
 	      offsetof(struct altdma_core_latency, buckets));
+static_assert(ALTDMA_CHECKS == ALTDMA_FLAG_CHECKS);
+static_assert((int)ALTDMA_CHECK_CLASS_SYNC_DIRECTION == ALTDMA_CHECK_SYNC_DIRECTION);
+static_assert((int)ALTDMA_CHECK_CLASS_LEAK == ALTDMA_CHECK_LEAK);
+static_assert((int)ALTDMA_NR_CHECK_CLASSES == ALTDMA_CHECK_CLASS_COUNT);
+static_assert(sizeof(struct altdma_check_stats) ==
+	      sizeof(struct altdma_core_check_stats));
+static_assert(ALTDMA_CHECK_REPORTS == ALTDMA_CORE_CHECK_REPORTS);
+static_assert(ALTDMA_CHECK_REPORT_UNMAP_STACK == ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK);
+static_assert(sizeof(struct altdma_check_report) ==
+	      sizeof(struct altdma_core_check_report));
+static_assert(offsetof(struct altdma_check_report, text) ==
+	      offsetof(struct altdma_core_check_report, text));
 static_assert((int)ALTDMA_OPS_DIRECT_FAST == ALTDMA_TABLE_DIRECT_FAST);
 static_assert((int)ALTDMA_OPS_GENERIC == ALTDMA_TABLE_GENERIC);
 static_assert((int)ALTDMA_OPS_BOUNCE_FAST == ALTDMA_TABLE_BOUNCE_FAST);
@@ -60,9 +72,10 @@ static_assert(offsetof(struct altdma_stats, ops_table) ==
 	      offsetof(struct altdma_core_stats, ops_table));
 
 static LIST_HEAD(altdma_attachments);
-static DEFINE_MUTEX(altdma_attach_lock);
+/* Guards altdma_attachments and every attachment's life (attach, detach). */
+DEFINE_MUTEX(altdma_attach_lock);
 
-static struct altdma_attachment *altdma_find(struct device *dev)
+struct altdma_attachment *altdma_find(struct device *dev)
 {
 	struct altdma_attachment *att;
 
@@ -156,6 +169,8 @@ static struct altdma_attachment *altdma_create(struct device *dev,
 		.guard_size = cfg->guard_size,
 		.pool_size = cfg->pool_size,
 		.max_mapping_size = cfg->max_mapping_size,
+		.checks = cfg->checks,
+		.reserved = cfg->reserved,
 	};
 	struct altdma_attachment *att;
 	int ret;
@@ -275,6 +290,9 @@ int altdma_attach_owned(struct device *dev, const struct altdma_config *config,
 	ret = altdma_check_device(dev, why, why_len);
 	if (ret)
 		goto unlock;
+	/* Without the depot the checker still works, with "no stack" saved. */
+	if (config && (config->flags & ALTDMA_CHECKS) && altdma_stack_prepare())
+		dev_warn(dev, "altdma: no stack depot: the checker's reports will have no mapping stacks\n");
 	att = altdma_create(dev, config ?: &default_config);
 	if (IS_ERR(att)) {
 		ret = altdma_refuse(dev, why, why_len, PTR_ERR(att),
@@ -761,6 +779,8 @@ void altdma_report_outstanding(struct device *dev, const char *when)
 			listed = altdma_core_list_live(att->core, live,
 						       ALTDMA_REPORT_MAX);
 		altdma_print_outstanding(att, when, live, listed);
+		if (att->config.flags & ALTDMA_CHECKS)
+			altdma_check_print_leaks(att, when);
 	}
 	mutex_unlock(&altdma_attach_lock);
 	kfree(live);

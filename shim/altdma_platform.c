@@ -9,6 +9,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/kallsyms.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -20,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/stackdepot.h>
 #include <linux/stacktrace.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "altdma_compat.h"
@@ -190,6 +192,70 @@ altdma_u32 altdma_plat_stack_save(void)
 	return stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN);
 }
 
+/**
+ * altdma_stack_entries - the frames of a saved stack
+ * @handle: from altdma_plat_stack_save(), 0 for none
+ * @entries: set to the frames, innermost first
+ *
+ * Return: how many frames (0 for no stack).
+ */
+unsigned int altdma_stack_entries(u32 handle, unsigned long **entries)
+{
+	*entries = NULL;
+	if (!IS_ENABLED(CONFIG_STACKDEPOT) || !handle)
+		return 0;
+	return stack_depot_fetch(handle, entries);
+}
+
+/* Frames of altdma itself and of the DMA API above it. */
+static bool altdma_stack_frame_is_dma_api(unsigned long ip)
+{
+	static const char *const prefixes[] = {
+		"altdma_", "_ZN6altdma", "_ZNK6altdma", "dma_", "__dma_",
+		"dmam_", "debug_dma_",
+	};
+	char name[KSYM_NAME_LEN + 32];
+	int i;
+
+	snprintf(name, sizeof(name), "%ps", (void *)ip);
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/**
+ * altdma_stack_caller - the frame of a saved stack that made the mapping
+ * @handle: from altdma_plat_stack_save(), 0 for none
+ * @buf: receives "function+0xoff/0xsize [module]", or why there is none
+ * @len: size of @buf
+ *
+ * The first frame outside altdma and the kernel's dma_* functions: the
+ * driver's call (nvme_map_data+0x1c8/0x830 [nvme]).
+ */
+void altdma_stack_caller(u32 handle, char *buf, size_t len)
+{
+	unsigned long *entries;
+	unsigned int n = altdma_stack_entries(handle, &entries), i;
+
+	for (i = 0; i < n; i++)
+		if (!altdma_stack_frame_is_dma_api(entries[i])) {
+			snprintf(buf, len, "%pS", (void *)entries[i]);
+			return;
+		}
+	if (n)
+		snprintf(buf, len, "%pS (no frame outside the DMA API)",
+			 (void *)entries[n - 1]);
+	else
+		strscpy(buf, "an unknown caller (no stack saved)", len);
+}
+
+int altdma_plat_vformat(char *buf, altdma_usize len, const char *fmt,
+			altdma_va_list args)
+{
+	return vsnprintf(buf, len, fmt, args);
+}
+
 void altdma_plat_stack_log(struct altdma_plat_device *plat, altdma_u32 handle)
 {
 	if (!IS_ENABLED(CONFIG_STACKDEPOT) || !handle) {
@@ -290,6 +356,24 @@ static spinlock_t *altdma_spinlock(struct altdma_plat_lock *lock)
 void altdma_plat_lock_init(struct altdma_plat_lock *lock)
 {
 	spin_lock_init(altdma_spinlock(lock));
+}
+
+/* One lockdep class per core lock class (all of them static, as lockdep needs). */
+static struct lock_class_key altdma_lock_keys[ALTDMA_LOCK_CLASS_COUNT];
+static const char *const altdma_lock_names[ALTDMA_LOCK_CLASS_COUNT] = {
+	[ALTDMA_LOCK_CLASS_DEFAULT] = "altdma_lock",
+	[ALTDMA_LOCK_CLASS_CHECKER_BUCKET] = "altdma_checker_bucket",
+	[ALTDMA_LOCK_CLASS_CHECKER_RESERVE] = "altdma_checker_reserve",
+};
+
+void altdma_plat_lock_init_class(struct altdma_plat_lock *lock,
+				 enum altdma_lock_class cls)
+{
+	spin_lock_init(altdma_spinlock(lock));
+	if ((unsigned int)cls < ALTDMA_LOCK_CLASS_COUNT)
+		lockdep_set_class_and_name(altdma_spinlock(lock),
+					   &altdma_lock_keys[cls],
+					   altdma_lock_names[cls]);
 }
 
 /* Nothing to release: the storage belongs to the core. */

@@ -44,7 +44,7 @@
 static char *attach;
 module_param(attach, charp, 0444);
 MODULE_PARM_DESC(attach,
-		 "rules made at load, as in configfs: BUS/DEVICE[,KEY=VALUE...][;...], e.g. pci/0000:01:00.0,policy=bounce,emulated_mask_bits=32;platform/NAME,policy=direct (keys: policy, force, emulated_mask_bits, pool_mb, guard_bytes, max_mapping_kb, fault_injection, latency)");
+		 "rules made at load, as in configfs: BUS/DEVICE[,KEY=VALUE...][;...], e.g. pci/0000:01:00.0,policy=bounce,emulated_mask_bits=32;platform/NAME,policy=direct (keys: policy, force, emulated_mask_bits, pool_mb, guard_bytes, max_mapping_kb, fault_injection, latency, checks; a checks list is joined with '+' here, as not_mapped+leak)");
 
 static DEFINE_MUTEX(altdma_rules_lock);
 static LIST_HEAD(altdma_rules);
@@ -67,6 +67,7 @@ static const struct altdma_key_info altdma_keys[ALTDMA_NR_KEYS] = {
 	[ALTDMA_KEY_MAX_MAPPING_KB] = { "max_mapping_kb", 0, 4096 },
 	[ALTDMA_KEY_FAULT_INJECTION] = { "fault_injection", 0, 1 },
 	[ALTDMA_KEY_LATENCY] = { "latency", 0, 1 },
+	[ALTDMA_KEY_CHECKS] = { "checks", 0, ALTDMA_CHECKS_ALL },
 };
 
 const char *altdma_key_name(enum altdma_rule_key key)
@@ -84,6 +85,76 @@ static int altdma_parse_policy(const char *value, u32 *out)
 	else
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * "none", "all", or class names joined by ',' (configfs) or '+' (attach=,
+ * whose commas separate keys), each name at most once.
+ */
+static int altdma_parse_checks(const char *value, u32 *out)
+{
+	size_t len = strlen(value);
+	const char *p = value, *end;
+	u32 mask = 0;
+	int cls;
+
+	if (len && value[len - 1] == '\n')
+		len--;
+	if (len == 4 && !strncmp(value, "none", 4)) {
+		*out = 0;
+		return 0;
+	}
+	if (len == 3 && !strncmp(value, "all", 3)) {
+		*out = ALTDMA_CHECKS_ALL;
+		return 0;
+	}
+	for (end = value + len; p < end; p += len + 1) {
+		len = strcspn(p, ",+\n");
+		if (p + len > end)
+			len = end - p;
+		for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++) {
+			const char *name = altdma_check_class_name(cls);
+
+			if (strlen(name) == len && !strncmp(p, name, len))
+				break;
+		}
+		if (cls == ALTDMA_NR_CHECK_CLASSES || (mask & BIT(cls)))
+			return -EINVAL;
+		mask |= BIT(cls);
+		if (p + len == end - 1)
+			return -EINVAL;	/* a trailing separator */
+	}
+	if (!mask)
+		return -EINVAL;
+	*out = mask;
+	return 0;
+}
+
+static void altdma_checks_usage(void)
+{
+	char names[160];
+	int cls, n = 0;
+
+	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
+		n += scnprintf(names + n, sizeof(names) - n, "%s%s",
+			       cls ? ", " : "", altdma_check_class_name(cls));
+	pr_err("checks: 'none', 'all', or class names joined by ',' (in attach=, by '+'), each once, from: %s\n",
+	       names);
+}
+
+static int altdma_show_checks(u32 mask, char *buf)
+{
+	int cls, n = 0;
+
+	if (!mask)
+		return sysfs_emit(buf, "none\n");
+	if (mask == ALTDMA_CHECKS_ALL)
+		return sysfs_emit(buf, "all\n");
+	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
+		if (mask & BIT(cls))
+			n += sysfs_emit_at(buf, n, "%s%s", n ? "," : "",
+					   altdma_check_class_name(cls));
+	return n + sysfs_emit_at(buf, n, "\n");
 }
 
 /*
@@ -112,6 +183,15 @@ int altdma_key_parse(struct altdma_rule_settings *settings,
 	u32 v;
 	int ret;
 
+	if (key == ALTDMA_KEY_CHECKS) {
+		ret = altdma_parse_checks(value, &v);
+		if (ret) {
+			altdma_checks_usage();
+			return ret;
+		}
+		settings->value[key] = v;
+		return 0;
+	}
 	if (key == ALTDMA_KEY_POLICY)
 		ret = altdma_parse_policy(value, &v);
 	else
@@ -142,6 +222,8 @@ int altdma_key_show(const struct altdma_rule_settings *settings,
 
 	if (key == ALTDMA_KEY_POLICY)
 		return sysfs_emit(buf, "%s\n", altdma_policy_name(v));
+	if (key == ALTDMA_KEY_CHECKS)
+		return altdma_show_checks(v, buf);
 	return sysfs_emit(buf, "%u\n", v);
 }
 
@@ -243,6 +325,10 @@ static void altdma_settings_to_config(const struct altdma_rule_settings *s,
 		cfg->flags |= ALTDMA_FAULTS;
 	if (s->value[ALTDMA_KEY_LATENCY])
 		cfg->flags |= ALTDMA_LATENCY;
+	if (s->value[ALTDMA_KEY_CHECKS]) {
+		cfg->flags |= ALTDMA_CHECKS;
+		cfg->checks = s->value[ALTDMA_KEY_CHECKS];
+	}
 }
 
 /**

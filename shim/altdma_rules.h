@@ -33,11 +33,12 @@ enum altdma_rule_key {
 	ALTDMA_KEY_LAST_BOUNCE = ALTDMA_KEY_MAX_MAPPING_KB,
 	ALTDMA_KEY_FAULT_INJECTION,	/* any policy: the faults/ knobs act */
 	ALTDMA_KEY_LATENCY,		/* any policy: the latency histograms */
+	ALTDMA_KEY_CHECKS,		/* any policy: the checker's classes */
 	ALTDMA_NR_KEYS,
 };
 
 struct altdma_rule_settings {
-	u32 value[ALTDMA_NR_KEYS];	/* policy: enum altdma_policy */
+	u32 value[ALTDMA_NR_KEYS];	/* policy: enum altdma_policy; checks: a mask */
 };
 
 /**

@@ -13,6 +13,11 @@ namespace altdma {
 class ALTDMA_CAPABILITY("spinlock") SpinLock {
 public:
 	SpinLock() { altdma_plat_lock_init(&lock_); }
+	// For locks taken under (or over) another SpinLock: a class of its own.
+	explicit SpinLock(enum altdma_lock_class cls)
+	{
+		altdma_plat_lock_init_class(&lock_, cls);
+	}
 	~SpinLock() { altdma_plat_lock_destroy(&lock_); }
 	SpinLock(const SpinLock &) = delete;
 	SpinLock &operator=(const SpinLock &) = delete;

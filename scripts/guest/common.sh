@@ -249,6 +249,24 @@ check_stats() {
 	fi
 }
 
+# check_checker LABEL PCIDEV: attached with the checker (altdmactl attach
+# --checks all), the driver's whole data test made no finding of any class,
+# and the checker tracked its mappings (the queues are live now).
+check_checker() {
+	cc_dir=/sys/kernel/debug/altdma/$2
+	[ -r "$cc_dir/checks" ] || return 0
+	say_lines "ALTDMA-CHECKS $1: " < "$cc_dir/checks"
+	expect_success "$1: the checker tracks the driver's queues" \
+		test "$(sed -n 's/^live: //p' "$cc_dir/checks")" -ge 2
+	expect_success "$1: the checker found nothing (checks=all)" \
+		test "$(awk '$2 == "yes" { n += $3 } END { print n + 0 }' "$cc_dir/checks")" = 0
+	expect_success "$1: debugfs errors is empty" \
+		grep -q '^last 0 findings (of 0)' "$cc_dir/errors"
+	if grep -q '^last [1-9]' "$cc_dir/errors"; then
+		say_lines "ALTDMA-CHECK-ERRORS $1: " < "$cc_dir/errors"
+	fi
+}
+
 # driver_pass LABEL POLICY PCIDEV DRIVER DISKFN [ALTDMACTL_OPTIONS...]: the
 # kernel's own DRIVER, bound to PCIDEV, attached over altdma with
 # altdmactl: the disk DISKFN names (a function printing its block device
@@ -275,6 +293,8 @@ driver_pass() {
 	wait_for 10 test -b "/dev/$disk"
 	check_disk "$dp_name" "/dev/$disk"
 	check_stats "$dp_name" "/sys/kernel/debug/altdma/$dp_dev/stats" "$dp_policy"
+	check_checker "$dp_name" "$dp_dev"
+	dp_clean=$(dmesg | grep -c "driver $dp_drv unbound: checker: no mapping or allocation left behind")
 	expect_failure "$dp_name: rmdir refused while $dp_drv is bound over altdma" \
 		rmdir "$CFG/pci/$dp_dev"
 	expect_failure "$dp_name: disable refused while $dp_drv is bound over altdma" \
@@ -283,6 +303,12 @@ driver_pass() {
 		sh -c "'$ctl' report '$dp_dev' | grep -q 'driver: $dp_drv'"
 	expect_success "$dp_name: altdmactl detach" "$ctl" detach "$dp_dev"
 	expect_success "$dp_name: altdma detached" altdma_detached
+	case " $* " in
+	*" --checks "*)
+		expect_success "$dp_name: the checker: $dp_drv left nothing behind at unbind" \
+			test "$(dmesg | grep -c "driver $dp_drv unbound: checker: no mapping or allocation left behind")" -gt "$dp_clean"
+		;;
+	esac
 	expect_success "$dp_name: $dp_drv bound again without altdma" \
 		test "$(basename "$(readlink "/sys/bus/pci/devices/$dp_dev/driver")")" = "$dp_drv"
 	if ! wait_for 30 "$dp_disk" > /dev/null; then

@@ -97,7 +97,8 @@ for param in "pci" "pci/" "usb/0000:00:01.0" "pci/0000:00:01.0,policy" \
 	"pci/0000:00:01.0,policy=bounce,pool_mb=99999999999" \
 	"pci/0000:00:01.0;" ";" "pci/0000:00:01.0;pci/0000:00:01.0" \
 	"pci/0000:00:01.0,force=1" "pci/00/00" "pci/0000:00:01.0,policy= bounce" \
-	"platform/a!b" "pci/$longname"; do
+	"platform/a!b" "pci/$longname" "pci/0000:00:01.0,checks=bogus" \
+	"pci/0000:00:01.0,checks=leak+" "pci/0000:00:01.0,checks=all+leak"; do
 	if insmod /lib/altdma/altdma.ko "attach=$param" 2>/dev/null; then
 		result fail "rules: attach=$param refused" "the module loaded"
 		rmmod altdma
@@ -158,6 +159,17 @@ numeric guard_bytes 4097
 numeric max_mapping_kb 4097
 hostile enable "
 " 2 -1 " 1" "1 " yes on "$long"
+hostile checks "
+" bogus "leak," ",leak" "leak,,sg_segment" "leak,leak" "none,leak" "all,leak" \
+	" all" "all " ALL "not_mapped leak" "$long"
+expect_success "rules: checks accepts a list" try_write "$rule/checks" "leak+not_mapped
+"
+expect_success "rules: checks reads back the list in class order" \
+	test "$(cat "$rule/checks")" = "not_mapped,leak"
+expect_success "rules: checks accepts all" try_write "$rule/checks" all
+expect_success "rules: checks reads back all" test "$(cat "$rule/checks")" = all
+expect_success "rules: checks accepts none" try_write "$rule/checks" none
+expect_success "rules: checks reads back none" test "$(cat "$rule/checks")" = none
 for kv in "policy bounce" "force 1" "emulated_mask_bits 32" "pool_mb 8" \
 	"guard_bytes 64" "max_mapping_kb 128"; do
 	key=${kv% *} value=${kv#* }

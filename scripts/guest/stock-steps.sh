@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kernel's own nvme driver over altdma, attached by name with
 # altdmactl, under the direct policy, bounce with a 32-bit emulated mask
-# (the guest has RAM above 4 GiB) and force; then detached, with nvme
+# (the guest has RAM above 4 GiB) and the DMA-API checker, and force; then
+# detached, with nvme
 # working again without altdma. Sourced by the guest's /init with altdma
 # not loaded; leaves it so.
 
@@ -23,7 +24,7 @@ fi
 for policy in $matrix; do
 	case $policy in
 	direct) driver_pass "stock nvme" direct "$nvme" nvme stock_disk ;;
-	bounce32) driver_pass "stock nvme" bounce32 "$nvme" nvme stock_disk --mask 32 ;;
+	bounce32) driver_pass "stock nvme" bounce32 "$nvme" nvme stock_disk --mask 32 --checks all ;;
 	force) driver_pass "stock nvme" force "$nvme" nvme stock_disk --force --guard 64 ;;
 	esac
 done

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # A second stock driver of another subsystem over altdma: virtio-blk on a
 # virtio-blk-pci device with iommu_platform=on (so virtio uses the DMA API),
-# attached with altdmactl under bounce with a 32-bit emulated mask, with the
+# attached with altdmactl under bounce with a 32-bit emulated mask and the
+# DMA-API checker (checks=all), with the
 # same data and counter checks as the stock nvme passes. Sourced by the
 # guest's /init with altdma not loaded; leaves it so, and the virtio device
 # unbound, so that its rings are not left mapped at the leak check.
@@ -22,7 +23,7 @@ expect_success "virtio-blk: insmod altdma" insmod /lib/altdma/altdma.ko
 load_virtio() { load_chain virtio_pci && load_chain virtio_blk; }
 expect_success "virtio-blk: load virtio-pci and virtio-blk" load_virtio
 wait_for 30 test -L "/sys/bus/pci/devices/$virtio/driver"
-driver_pass "virtio-blk" bounce32 "$virtio" virtio-pci virtio_disk --mask 32
+driver_pass "virtio-blk" bounce32 "$virtio" virtio-pci virtio_disk --mask 32 --checks all
 expect_success "virtio-blk: rmmod altdma" rmmod altdma
 expect_success "virtio-blk: rmmod virtio_blk" rmmod virtio_blk
 expect_success "virtio-blk: unbind virtio-pci" \

@@ -954,6 +954,14 @@ static fake::FakePlatform::Lock *fake_lock(struct altdma_plat_lock *lock)
 	return l;
 }
 
+void altdma_plat_lock_init_class(struct altdma_plat_lock *lock,
+				 enum altdma_lock_class cls)
+{
+	if (static_cast<unsigned>(cls) >= ALTDMA_LOCK_CLASS_COUNT)
+		std::abort();
+	altdma_plat_lock_init(lock);
+}
+
 void altdma_plat_lock_init(struct altdma_plat_lock *lock)
 {
 	platform().count_abi_call();

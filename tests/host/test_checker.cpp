@@ -186,7 +186,7 @@ TEST_F(Checker, KeepsTheLastReportsWithTheirStacksAlsoWhenRateLimited)
 	ASSERT_EQ(altdma_core_check_reports(core_, r, 4), 1);
 	EXPECT_EQ(r[0].seq, 1u);
 	EXPECT_EQ(r[0].cls, static_cast<altdma_u32>(ALTDMA_CHECK_NOT_MAPPED));
-	EXPECT_EQ(r[0].flags, ALTDMA_CHECK_REPORT_MAP_STACK | ALTDMA_CHECK_REPORT_UNMAP_STACK);
+	EXPECT_EQ(r[0].flags, ALTDMA_CORE_CHECK_REPORT_MAP_STACK | ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK);
 	EXPECT_EQ(r[0].map_stack, 11u);
 	EXPECT_EQ(r[0].other_stack, 22u);
 	EXPECT_EQ(std::string(r[0].text),

@@ -175,8 +175,8 @@ struct altdma_core_check_stats {
 #define ALTDMA_CORE_CHECK_REPORTS 32
 #define ALTDMA_CORE_CHECK_TEXT 232
 /* Flags of a report: which stacks it has. */
-#define ALTDMA_CHECK_REPORT_MAP_STACK (1u << 0)	/* map_stack: the mapping's */
-#define ALTDMA_CHECK_REPORT_UNMAP_STACK (1u << 1)	/* other_stack: the earlier unmap's */
+#define ALTDMA_CORE_CHECK_REPORT_MAP_STACK (1u << 0)	/* map_stack: the mapping's */
+#define ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK (1u << 1)	/* other_stack: the earlier unmap's */
 struct altdma_core_check_report {
 	altdma_u64 seq;		/* 1 for the checker's first finding */
 	altdma_u64 time_ns;	/* altdma_plat_clock_ns() at the finding */

@@ -207,6 +207,19 @@ int altdma_plat_dev_log_ratelimit(struct altdma_plat_device *dev);
 
 /* Cannot fail and does not sleep; destroy before the storage goes away. */
 void altdma_plat_lock_init(struct altdma_plat_lock *lock);
+/*
+ * Lock classes for a lock validator (lockdep): locks of one class never
+ * nest, locks of different classes may (in one order). Plain
+ * altdma_plat_lock_init() gives ALTDMA_LOCK_CLASS_DEFAULT.
+ */
+enum altdma_lock_class {
+	ALTDMA_LOCK_CLASS_DEFAULT = 0,
+	ALTDMA_LOCK_CLASS_CHECKER_BUCKET,	/* a live-table bucket */
+	ALTDMA_LOCK_CLASS_CHECKER_RESERVE,	/* taken under a bucket's */
+	ALTDMA_LOCK_CLASS_COUNT,
+};
+void altdma_plat_lock_init_class(struct altdma_plat_lock *lock,
+				 enum altdma_lock_class cls);
 void altdma_plat_lock_destroy(struct altdma_plat_lock *lock);
 /* Returns the saved interrupt state for altdma_plat_unlock(). */
 unsigned long altdma_plat_lock(struct altdma_plat_lock *lock);

@@ -167,8 +167,8 @@ void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
 	r.seq = ++reports_seq_;
 	r.time_ns = now;
 	r.cls = cls;
-	r.flags = (stacks.has_map ? ALTDMA_CHECK_REPORT_MAP_STACK : 0) |
-		  (stacks.has_unmap ? ALTDMA_CHECK_REPORT_UNMAP_STACK : 0);
+	r.flags = (stacks.has_map ? ALTDMA_CORE_CHECK_REPORT_MAP_STACK : 0) |
+		  (stacks.has_unmap ? ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK : 0);
 	r.map_stack = stacks.has_map ? stacks.map : 0;
 	r.other_stack = here;
 	altdma_usize i = 0;
@@ -202,7 +202,9 @@ void Checker::report(Verdict verdict, enum altdma_core_check_class cls,
 				    "checker:   and unmapped at:\n");
 		altdma_plat_stack_log(plat_, stacks.unmap);
 	}
-	// As dma-debug: the offending call's own stack.
+	// As dma-debug: the offending call's own stack (the marker line lets
+	// a log checker tell this dump from a kernel warning's).
+	altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0, "checker:   reported at:\n");
 	altdma_plat_dump_stack();
 }
 

@@ -101,7 +101,7 @@ public:
 
 private:
 	struct alignas(ALTDMA_CACHE_LINE_BYTES) Bucket {
-		SpinLock lock;
+		SpinLock lock{ ALTDMA_LOCK_CLASS_CHECKER_BUCKET };
 		LiveEntry *head ALTDMA_GUARDED_BY(lock) = nullptr;
 		LiveEntry *spare ALTDMA_GUARDED_BY(lock) = nullptr;
 		Tombstone tombs[kTombstones] ALTDMA_GUARDED_BY(lock) = {};
@@ -120,7 +120,7 @@ private:
 	static void free_list(LiveEntry *e);
 
 	Bucket *buckets_ = nullptr;
-	SpinLock reserve_lock_;
+	SpinLock reserve_lock_{ ALTDMA_LOCK_CLASS_CHECKER_RESERVE };
 	LiveEntry *reserve_ ALTDMA_GUARDED_BY(reserve_lock_) = nullptr;
 	altdma_u64 max_size_ = 0;	// the largest entry ever: how far back inside looks
 	Counter live_;
