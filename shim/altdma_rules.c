@@ -98,16 +98,16 @@ static int altdma_parse_checks(const char *value, u32 *out)
 	u32 mask = 0;
 	int cls;
 
-	if (len && value[len - 1] == '\n')
-		len--;
-	if (len == 4 && !strncmp(value, "none", 4)) {
+	if (sysfs_streq(value, "none")) {
 		*out = 0;
 		return 0;
 	}
-	if (len == 3 && !strncmp(value, "all", 3)) {
+	if (sysfs_streq(value, "all")) {
 		*out = ALTDMA_CHECKS_ALL;
 		return 0;
 	}
+	if (len && value[len - 1] == '\n')
+		len--;
 	for (end = value + len; p < end; p += len + 1) {
 		len = strcspn(p, ",+\n");
 		if (p + len > end)

@@ -155,7 +155,7 @@ Checker::Verdict Checker::note(enum altdma_core_check_class cls,
 }
 
 void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
-		   const char *text)
+		   const char (&text)[ALTDMA_CORE_CHECK_TEXT])
 {
 	// Saved before the lock: the depot may take its own.
 	altdma_u32 here = stacks.has_unmap ? stacks.unmap : altdma_plat_stack_save();
@@ -171,16 +171,13 @@ void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
 		  (stacks.has_unmap ? ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK : 0);
 	r.map_stack = stacks.has_map ? stacks.map : 0;
 	r.other_stack = here;
-	altdma_usize i = 0;
-	for (; text[i] && i + 1 < sizeof(r.text); i++)
-		r.text[i] = text[i];
-	r.text[i] = '\0';
+	__builtin_memcpy(r.text, text, sizeof(r.text));
 }
 
 void Checker::report(Verdict verdict, enum altdma_core_check_class cls,
 		     const Stacks &stacks, const char *fmt, ...)
 {
-	char text[ALTDMA_CORE_CHECK_TEXT];
+	char text[ALTDMA_CORE_CHECK_TEXT] = {};
 	altdma_va_list args;
 
 	if (verdict == Verdict::kOff)

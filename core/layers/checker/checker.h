@@ -78,7 +78,7 @@ private:
 		    const Stacks &stacks, const char *fmt, ...)
 		__attribute__((format(printf, 5, 6)));
 	void keep(enum altdma_core_check_class cls, const Stacks &stacks,
-		  const char *text);
+		  const char (&text)[ALTDMA_CORE_CHECK_TEXT]);
 	bool ratelimit(enum altdma_core_check_class cls);
 	void not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size);
 	void compare(const char *op, const LiveEntry &m, LiveKind kind,
