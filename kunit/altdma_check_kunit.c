@@ -4,7 +4,8 @@
  * through the kernel's real DMA API on a platform device attached with
  * ALTDMA_CHECKS, asserting its counter (and that no other class moved), its
  * message and the mapping's stack; and a correct workload of every kind of
- * operation with no finding at all.
+ * operation with no finding at all. The opt-in data checks run on a second
+ * device attached with them (bounced, for the device's write into a slot).
  *
  * The misuses are harmless under the direct policy on a coherent device
  * (its unmap and sync do nothing), which is also why they are only found by
@@ -375,6 +376,147 @@ static void altdma_check_test_leak(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altdma_check_report_leaks(ctx->dev, "kunit"), 0L);
 }
 
+/* A writer over memory another live mapping covers; the other's stack. */
+static void altdma_check_test_overlap(struct kunit *test)
+{
+	struct altdma_check_test *ctx = ctx_of(test);
+	dma_addr_t tx = map_ok(test, ctx->buf, SZ_4K, DMA_TO_DEVICE);
+	dma_addr_t rx = map_ok(test, ctx->buf + 2048, 512, DMA_FROM_DEVICE);
+	struct altdma_check_report *r;
+
+	r = expect_findings(test, ALTDMA_CHECK_CLASS_OVERLAP, 1,
+			    "+512 FROM_DEVICE");
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r->text, "overlaps live single"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r->text, "+4096 TO_DEVICE"));
+	expect_map_stack(test, r, "map_ok");
+	dma_unmap_single(ctx->dev, rx, 512, DMA_FROM_DEVICE);
+	dma_unmap_single(ctx->dev, tx, SZ_4K, DMA_TO_DEVICE);
+	/* Once unmapped, the memory is free to map again for writing. */
+	rx = map_ok(test, ctx->buf + 2048, 512, DMA_FROM_DEVICE);
+	dma_unmap_single(ctx->dev, rx, 512, DMA_FROM_DEVICE);
+	expect_findings(test, ALTDMA_CHECK_CLASS_OVERLAP, 1, NULL);
+}
+
+/* A second platform device attached with @config (the data checks). */
+static struct device *attach_data_checked(struct kunit *test,
+					  const struct altdma_config *config,
+					  struct platform_device **pdev)
+{
+	*pdev = platform_device_register_simple("altdma-check-kunit-data",
+						PLATFORM_DEVID_AUTO, NULL, 0);
+	if (IS_ERR_OR_NULL(*pdev))
+		return NULL;
+	if (altdma_test_attach_locked(&(*pdev)->dev, config)) {
+		platform_device_unregister(*pdev);
+		return NULL;
+	}
+	if (dma_set_mask_and_coherent(&(*pdev)->dev, DMA_BIT_MASK(64))) {
+		altdma_test_detach_locked(&(*pdev)->dev);
+		platform_device_unregister(*pdev);
+		return NULL;
+	}
+	return &(*pdev)->dev;
+}
+
+static void detach_data_checked(struct kunit *test, struct platform_device *pdev)
+{
+	struct altdma_check_stats stats;
+
+	KUNIT_EXPECT_EQ(test, altdma_check_read(&pdev->dev, &stats), 0);
+	KUNIT_EXPECT_EQ(test, stats.live, 0ULL);
+	KUNIT_EXPECT_EQ(test, altdma_test_detach_locked(&pdev->dev), 0);
+	platform_device_unregister(pdev);
+}
+
+/* @dev's findings of @cls, and its newest report has @text. */
+static void expect_data_finding(struct kunit *test, struct device *dev,
+				enum altdma_check_class cls, u64 n,
+				const char *text)
+{
+	struct altdma_check_report *reports = ctx_of(test)->reports;
+	struct altdma_check_stats stats = {};
+	long kept;
+
+	KUNIT_ASSERT_EQ(test, altdma_check_read(dev, &stats), 0);
+	KUNIT_EXPECT_EQ_MSG(test, stats.findings[cls], n, "class %s",
+			    altdma_check_class_name(cls));
+	kept = altdma_check_reports(dev, reports, ALTDMA_CHECK_REPORTS);
+	KUNIT_ASSERT_GT(test, kept, 0L);
+	KUNIT_EXPECT_EQ(test, reports[kept - 1].cls, (u32)cls);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(reports[kept - 1].text, text),
+				  "report '%s' lacks '%s'",
+				  reports[kept - 1].text, text);
+}
+
+static void altdma_check_test_cpu_wrote_to_device_buffer(struct kunit *test)
+{
+	static const struct altdma_config config = {
+		.policy = ALTDMA_DIRECT,
+		.flags = ALTDMA_CHECKS,
+		.checks = ALTDMA_CHECKS_ALL |
+			  BIT(ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER),
+	};
+	u8 *buf = ctx_of(test)->buf;
+	struct platform_device *pdev;
+	struct device *dev;
+	dma_addr_t dma;
+
+	dev = attach_data_checked(test, &config, &pdev);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dma = dma_map_single(dev, buf, SZ_4K, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	buf[1000] ^= 0x10;	/* after the map, with no sync for the device */
+	dma_unmap_single(dev, dma, SZ_4K, DMA_TO_DEVICE);
+	expect_data_finding(test, dev, ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER,
+			    1, "the CPU changed the buffer after its map");
+
+	/* The documented way: write, then sync for the device. */
+	dma = dma_map_single(dev, buf, SZ_4K, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	buf[1000] ^= 0x10;
+	dma_sync_single_for_device(dev, dma, SZ_4K, DMA_TO_DEVICE);
+	dma_unmap_single(dev, dma, SZ_4K, DMA_TO_DEVICE);
+	expect_data_finding(test, dev, ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER,
+			    1, "");
+	detach_data_checked(test, pdev);
+}
+
+static void altdma_check_test_device_wrote_to_device_buffer(struct kunit *test)
+{
+	static const struct altdma_config config = {
+		.policy = ALTDMA_BOUNCE,
+		.flags = ALTDMA_FORCE_BOUNCE | ALTDMA_CHECKS,
+		.checks = ALTDMA_CHECKS_ALL | ALTDMA_CHECKS_OPT_IN,
+	};
+	u8 *buf = ctx_of(test)->buf;
+	struct altdma_check_stats stats;
+	struct platform_device *pdev;
+	struct device *dev;
+	dma_addr_t dma;
+	u8 *slot;
+
+	dev = attach_data_checked(test, &config, &pdev);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	memset(buf, 0x3c, 3000);
+	dma = dma_map_single(dev, buf, 3000, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_ASSERT_NE(test, dma, virt_to_phys(buf));
+	/* The platform device's DMA addresses are physical ones. */
+	slot = phys_to_virt(dma);
+	KUNIT_ASSERT_EQ(test, slot[2999], 0x3c);
+	slot[2999] = 0xc3;	/* what a device writing its tx buffer does */
+	dma_unmap_single(dev, dma, 3000, DMA_TO_DEVICE);
+	expect_data_finding(test, dev,
+			    ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER, 1,
+			    "the device wrote into its bounce slot");
+	KUNIT_EXPECT_EQ(test, buf[2999], 0x3c);
+	KUNIT_ASSERT_EQ(test, altdma_check_read(dev, &stats), 0);
+	KUNIT_EXPECT_EQ(test,
+			stats.findings[ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER],
+			0ULL);
+	detach_data_checked(test, pdev);
+}
+
 /* Every kind of operation used as documented: no finding at all. */
 static void altdma_check_test_correct_workload(struct kunit *test)
 {
@@ -471,6 +613,9 @@ static struct kunit_case altdma_check_cases[] = {
 	KUNIT_CASE(altdma_check_test_sg_mismatch),
 	KUNIT_CASE(altdma_check_test_sg_segment),
 	KUNIT_CASE(altdma_check_test_leak),
+	KUNIT_CASE(altdma_check_test_overlap),
+	KUNIT_CASE(altdma_check_test_cpu_wrote_to_device_buffer),
+	KUNIT_CASE(altdma_check_test_device_wrote_to_device_buffer),
 	KUNIT_CASE(altdma_check_test_correct_workload),
 	KUNIT_CASE(altdma_check_test_without_the_checker),
 	{}

@@ -62,7 +62,15 @@ enum altdma_policy {
  * sg_mismatch: unmap_sg with another nents or list than its map_sg;
  * sg_segment: at map_sg, an entry longer than the device's
  *	max_segment_size or crossing its segment boundary;
- * leak: a mapping or allocation still live when the driver unbound.
+ * leak: a mapping or allocation still live when the driver unbound;
+ * overlap: a mapping of memory another live mapping or allocation covers,
+ *	one of the two letting the device write (identical read-only
+ *	mappings are legal; as dma-debug, SKIP_CPU_SYNC ones are left alone);
+ * and, opt-in (not in checks=all: each costs a pass over the data):
+ * cpu_wrote_to_device_buffer: a TO_DEVICE buffer the CPU changed while
+ *	mapped, with no sync for the device since;
+ * device_wrote_to_device_buffer: under bounce, the device wrote into the
+ *	slot of a TO_DEVICE mapping.
  */
 enum altdma_check_class {
 	ALTDMA_CHECK_CLASS_NOT_MAPPED = 0,
@@ -74,11 +82,19 @@ enum altdma_check_class {
 	ALTDMA_CHECK_CLASS_SG_MISMATCH,
 	ALTDMA_CHECK_CLASS_SG_SEGMENT,
 	ALTDMA_CHECK_CLASS_LEAK,
+	ALTDMA_CHECK_CLASS_OVERLAP,
+	ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER,
+	ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER,
 	ALTDMA_NR_CHECK_CLASSES,
 };
 
-/* Every class: what checks=all enables. */
-#define ALTDMA_CHECKS_ALL GENMASK(ALTDMA_NR_CHECK_CLASSES - 1, 0)
+/* The classes enabled only by name. */
+#define ALTDMA_CHECKS_OPT_IN \
+	(BIT(ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER) | \
+	 BIT(ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER))
+/* What checks=all (and &altdma_config.checks 0) enables. */
+#define ALTDMA_CHECKS_ALL \
+	(GENMASK(ALTDMA_NR_CHECK_CLASSES - 1, 0) & ~ALTDMA_CHECKS_OPT_IN)
 
 /**
  * struct altdma_check_stats - what the checker counted for one device

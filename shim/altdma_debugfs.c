@@ -177,9 +177,9 @@ static int altdma_checks_show(struct seq_file *seq, void *unused)
 	ret = altdma_core_check_read(att->core, &stats);
 	if (ret)
 		return ret;
-	seq_printf(seq, "%-16s %8s %12s\n", "class", "enabled", "findings");
+	seq_printf(seq, "%-30s %8s %12s\n", "class", "enabled", "findings");
 	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
-		seq_printf(seq, "%-16s %8s %12llu\n", altdma_check_class_name(cls),
+		seq_printf(seq, "%-30s %8s %12llu\n", altdma_check_class_name(cls),
 			   enabled & BIT(cls) ? "yes" : "no",
 			   stats.findings[cls]);
 	seq_printf(seq, "live: %llu\n", stats.live);

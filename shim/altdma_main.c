@@ -50,6 +50,9 @@ static_assert(offsetof(struct altdma_latency, buckets) ==
 static_assert(ALTDMA_CHECKS == ALTDMA_FLAG_CHECKS);
 static_assert((int)ALTDMA_CHECK_CLASS_SYNC_DIRECTION == ALTDMA_CHECK_SYNC_DIRECTION);
 static_assert((int)ALTDMA_CHECK_CLASS_LEAK == ALTDMA_CHECK_LEAK);
+static_assert((int)ALTDMA_CHECK_CLASS_OVERLAP == ALTDMA_CHECK_OVERLAP);
+static_assert(ALTDMA_CHECKS_OPT_IN == ALTDMA_CHECK_OPT_IN);
+static_assert(ALTDMA_CHECKS_ALL == ALTDMA_CHECK_DEFAULT);
 static_assert((int)ALTDMA_NR_CHECK_CLASSES == ALTDMA_CHECK_CLASS_COUNT);
 static_assert(sizeof(struct altdma_check_stats) ==
 	      sizeof(struct altdma_core_check_stats));
@@ -779,7 +782,9 @@ void altdma_report_outstanding(struct device *dev, const char *when)
 			listed = altdma_core_list_live(att->core, live,
 						       ALTDMA_REPORT_MAX);
 		altdma_print_outstanding(att, when, live, listed);
-		if (att->config.flags & ALTDMA_CHECKS)
+		if ((att->config.flags & ALTDMA_CHECKS) &&
+		    ((att->config.checks ?: ALTDMA_CHECKS_ALL) &
+		     BIT(ALTDMA_CHECK_CLASS_LEAK)))
 			altdma_check_print_leaks(att, when);
 	}
 	mutex_unlock(&altdma_attach_lock);

@@ -364,6 +364,7 @@ static const char *const altdma_lock_names[ALTDMA_LOCK_CLASS_COUNT] = {
 	[ALTDMA_LOCK_CLASS_DEFAULT] = "altdma_lock",
 	[ALTDMA_LOCK_CLASS_CHECKER_BUCKET] = "altdma_checker_bucket",
 	[ALTDMA_LOCK_CLASS_CHECKER_RESERVE] = "altdma_checker_reserve",
+	[ALTDMA_LOCK_CLASS_CHECKER_MEMORY] = "altdma_checker_memory",
 };
 
 void altdma_plat_lock_init_class(struct altdma_plat_lock *lock,

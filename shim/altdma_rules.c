@@ -67,7 +67,7 @@ static const struct altdma_key_info altdma_keys[ALTDMA_NR_KEYS] = {
 	[ALTDMA_KEY_MAX_MAPPING_KB] = { "max_mapping_kb", 0, 4096 },
 	[ALTDMA_KEY_FAULT_INJECTION] = { "fault_injection", 0, 1 },
 	[ALTDMA_KEY_LATENCY] = { "latency", 0, 1 },
-	[ALTDMA_KEY_CHECKS] = { "checks", 0, ALTDMA_CHECKS_ALL },
+	[ALTDMA_KEY_CHECKS] = { "checks", 0, ALTDMA_CHECKS_ALL | ALTDMA_CHECKS_OPT_IN },
 };
 
 const char *altdma_key_name(enum altdma_rule_key key)
@@ -87,40 +87,51 @@ static int altdma_parse_policy(const char *value, u32 *out)
 	return 0;
 }
 
+/* The class (or ALTDMA_NR_CHECK_CLASSES for "all") named by @len bytes at @p. */
+static int altdma_check_class_of(const char *p, size_t len)
+{
+	int cls;
+
+	if (len == 3 && !strncmp(p, "all", 3))
+		return ALTDMA_NR_CHECK_CLASSES;
+	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++) {
+		const char *name = altdma_check_class_name(cls);
+
+		if (strlen(name) == len && !strncmp(p, name, len))
+			return cls;
+	}
+	return -EINVAL;
+}
+
 /*
- * "none", "all", or class names joined by ',' (configfs) or '+' (attach=,
- * whose commas separate keys), each name at most once.
+ * "none", or names joined by ',' (configfs) or '+' (attach=, whose commas
+ * separate keys), each at most once: "all" (every class but the opt-in
+ * ones) and class names, as "all,cpu_wrote_to_device_buffer".
  */
 static int altdma_parse_checks(const char *value, u32 *out)
 {
 	size_t len = strlen(value);
 	const char *p = value, *end;
-	u32 mask = 0;
+	u32 mask = 0, bits;
 	int cls;
 
 	if (sysfs_streq(value, "none")) {
 		*out = 0;
 		return 0;
 	}
-	if (sysfs_streq(value, "all")) {
-		*out = ALTDMA_CHECKS_ALL;
-		return 0;
-	}
 	if (len && value[len - 1] == '\n')
 		len--;
 	for (end = value + len; p < end; p += len + 1) {
-		len = strcspn(p, ",+\n");
+		len = strcspn(p, ",+");
 		if (p + len > end)
 			len = end - p;
-		for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++) {
-			const char *name = altdma_check_class_name(cls);
-
-			if (strlen(name) == len && !strncmp(p, name, len))
-				break;
-		}
-		if (cls == ALTDMA_NR_CHECK_CLASSES || (mask & BIT(cls)))
+		cls = altdma_check_class_of(p, len);
+		if (cls < 0)
 			return -EINVAL;
-		mask |= BIT(cls);
+		bits = cls == ALTDMA_NR_CHECK_CLASSES ? ALTDMA_CHECKS_ALL : BIT(cls);
+		if (mask & bits)
+			return -EINVAL;
+		mask |= bits;
 		if (p + len == end - 1)
 			return -EINVAL;	/* a trailing separator */
 	}
@@ -132,13 +143,13 @@ static int altdma_parse_checks(const char *value, u32 *out)
 
 static void altdma_checks_usage(void)
 {
-	char names[160];
+	char names[256];
 	int cls, n = 0;
 
 	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
 		n += scnprintf(names + n, sizeof(names) - n, "%s%s",
 			       cls ? ", " : "", altdma_check_class_name(cls));
-	pr_err("checks: 'none', 'all', or class names joined by ',' (in attach=, by '+'), each once, from: %s\n",
+	pr_err("checks: 'none', or 'all' (all but the data checks) and class names joined by ',' (in attach=, by '+'), each once, from: %s\n",
 	       names);
 }
 
@@ -148,8 +159,10 @@ static int altdma_show_checks(u32 mask, char *buf)
 
 	if (!mask)
 		return sysfs_emit(buf, "none\n");
-	if (mask == ALTDMA_CHECKS_ALL)
-		return sysfs_emit(buf, "all\n");
+	if ((mask & ALTDMA_CHECKS_ALL) == ALTDMA_CHECKS_ALL) {
+		n = sysfs_emit(buf, "all");
+		mask &= ~ALTDMA_CHECKS_ALL;
+	}
 	for (cls = 0; cls < ALTDMA_NR_CHECK_CLASSES; cls++)
 		if (mask & BIT(cls))
 			n += sysfs_emit_at(buf, n, "%s%s", n ? "," : "",

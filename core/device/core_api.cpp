@@ -302,9 +302,13 @@ void altdma_core_sync_single_for_device(struct altdma_core_device *core,
 {
 	LatencyScope timed(latency_of(core), ALTDMA_CORE_LATENCY_SYNC);
 
-	if (Checker *checker = checker_of(core))
+	Checker *checker = checker_of(core);
+
+	if (checker)
 		checker->syncing("sync_single_for_device", addr, size, dir, true);
 	policy_of(core).sync_for_device(addr, size, dir);
+	if (checker)
+		checker->synced_for_device(addr, size, dir);
 }
 
 void altdma_core_sync_sg_for_cpu(struct altdma_core_device *core,

@@ -46,7 +46,10 @@ Status Device::init(const struct altdma_core_config &config)
 			return checker.status();
 		checker_ = checker.value();
 	}
-	return init_policy(checked.value());
+	status = init_policy(checked.value());
+	if (status == Status::kOk && checker_)
+		checker_->set_bounce(bounce_);
+	return status;
 }
 
 // A layer above the policy needs every entry through the core: the generic
@@ -250,6 +253,8 @@ void Device::sync_sg_for_device(struct altdma_plat_sg *sgl, int nents,
 		if (checker_)
 			checker_->syncing("sync_sg_for_device", dma, len, dir, true);
 		policy_->sync_for_device(dma, len, dir);
+		if (checker_)
+			checker_->synced_for_device(dma, len, dir);
 	}
 }
 

@@ -79,7 +79,7 @@ check_count() { # CLASS: its findings in debugfs checks
 }
 checks_clean() { # every class but leak: 0 findings
 	for c in not_mapped wrong_size wrong_direction wrong_kind sync_range \
-		sync_direction sg_mismatch sg_segment; do
+		sync_direction sg_mismatch sg_segment overlap; do
 		[ "$(check_count "$c")" = 0 ] || { echo "$c: $(check_count "$c")"; return 1; }
 	done
 }

@@ -161,13 +161,18 @@ hostile enable "
 " 2 -1 " 1" "1 " yes on "$long"
 hostile checks "
 " bogus "leak," ",leak" "leak,,sg_segment" "leak,leak" "none,leak" "all,leak" \
-	" all" "all " ALL "not_mapped leak" "$long"
+	" all" "all " ALL "not_mapped leak" "all,all" "leak
+,overlap" "$long"
 expect_success "rules: checks accepts a list" try_write "$rule/checks" "leak+not_mapped
 "
 expect_success "rules: checks reads back the list in class order" \
 	test "$(cat "$rule/checks")" = "not_mapped,leak"
 expect_success "rules: checks accepts all" try_write "$rule/checks" all
 expect_success "rules: checks reads back all" test "$(cat "$rule/checks")" = all
+expect_success "rules: checks takes all and an opt-in data check" \
+	try_write "$rule/checks" "device_wrote_to_device_buffer,all"
+expect_success "rules: checks reads them back, all first" \
+	test "$(cat "$rule/checks")" = "all,device_wrote_to_device_buffer"
 expect_success "rules: checks accepts none" try_write "$rule/checks" none
 expect_success "rules: checks reads back none" test "$(cat "$rule/checks")" = none
 for kv in "policy bounce" "force 1" "emulated_mask_bits 32" "pool_mb 8" \

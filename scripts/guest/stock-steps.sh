@@ -24,7 +24,8 @@ fi
 for policy in $matrix; do
 	case $policy in
 	direct) driver_pass "stock nvme" direct "$nvme" nvme stock_disk ;;
-	bounce32) driver_pass "stock nvme" bounce32 "$nvme" nvme stock_disk --mask 32 --checks all ;;
+	bounce32) driver_pass "stock nvme" bounce32 "$nvme" nvme stock_disk --mask 32 \
+		--checks all,cpu_wrote_to_device_buffer,device_wrote_to_device_buffer ;;
 	force) driver_pass "stock nvme" force "$nvme" nvme stock_disk --force --guard 64 ;;
 	esac
 done

@@ -77,6 +77,8 @@ TEST_F(Checker, NamesAndConfiguration)
 {
 	EXPECT_STREQ(altdma_core_check_name(ALTDMA_CHECK_NOT_MAPPED), "not_mapped");
 	EXPECT_STREQ(altdma_core_check_name(ALTDMA_CHECK_LEAK), "leak");
+	EXPECT_STREQ(altdma_core_check_name(ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER),
+		     "device_wrote_to_device_buffer");
 	EXPECT_EQ(altdma_core_check_name(ALTDMA_CHECK_CLASS_COUNT), nullptr);
 
 	altdma_core_config cfg = direct();
@@ -493,6 +495,135 @@ TEST_F(Checker, MapsUnmapsAndSyncsFromSeveralThreadsFindNothing)
 		th.join();
 	EXPECT_EQ(only_finding(), -1) << dev_.dump_log();
 	EXPECT_EQ(counts().live, 0u);
+}
+
+TEST_F(Checker, OverlappingMappingsWithAWriterAreReportedReadOnlyOnesAreNot)
+{
+	create_checked();
+	altdma_dma_t a = map(kDma32Ram, 4096, ALTDMA_TO_DEVICE);
+	altdma_dma_t a2 = map(kDma32Ram, 4096, ALTDMA_TO_DEVICE);
+	altdma_dma_t b = map(kDma32Ram + 4096, 4096, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(only_finding(), -1) << "identical read-only and adjacent mappings are legal";
+
+	// 100 bytes of a's page written by the device while a is mapped.
+	altdma_dma_t c = map(kDma32Ram + 3900, 100, ALTDMA_FROM_DEVICE);
+	altdma_u64 n = 0;
+	EXPECT_STREQ(name(only_finding(&n)), "overlap");
+	EXPECT_EQ(n, 1u) << "one report for the mapping, however many it overlaps";
+	EXPECT_TRUE(logged("overlap: map of memory 0x" ) && logged("+100 FROM_DEVICE"))
+		<< dev_.dump_log();
+	EXPECT_TRUE(logged("checker:   it was mapped at:")) << "the other mapping's stack";
+
+	// With SKIP_CPU_SYNC the driver shares the page knowingly: as dma-debug.
+	altdma_dma_t d = altdma_core_map_phys(core_, kDma32Ram + 8, 8, ALTDMA_FROM_DEVICE,
+					      ALTDMA_ATTR_SKIP_CPU_SYNC);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_OVERLAP], 1u);
+	altdma_core_unmap_phys(core_, d, 8, ALTDMA_FROM_DEVICE, ALTDMA_ATTR_SKIP_CPU_SYNC);
+
+	// Unmapped entries leave the memory index.
+	altdma_core_unmap_phys(core_, c, 100, ALTDMA_FROM_DEVICE, 0);
+	altdma_core_unmap_phys(core_, a, 4096, ALTDMA_TO_DEVICE, 0);
+	altdma_core_unmap_phys(core_, a2, 4096, ALTDMA_TO_DEVICE, 0);
+	c = map(kDma32Ram + 3900, 100, ALTDMA_FROM_DEVICE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_OVERLAP], 1u);
+	altdma_core_unmap_phys(core_, c, 100, ALTDMA_FROM_DEVICE, 0);
+	altdma_core_unmap_phys(core_, b, 4096, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_EQ(counts().live, 0u);
+}
+
+TEST_F(Checker, OverlapsAreFoundFromAMappingStartingPagesEarlierAndWithCoherentMemory)
+{
+	create_checked();
+	altdma_dma_t big = map(kDma32Ram, 64 * 4096, ALTDMA_TO_DEVICE);
+	altdma_dma_t in = map(kDma32Ram + 50 * 4096 + 12, 64, ALTDMA_BIDIRECTIONAL);
+	EXPECT_STREQ(name(only_finding()), "overlap");
+	altdma_core_unmap_phys(core_, in, 64, ALTDMA_BIDIRECTIONAL, 0);
+	altdma_core_unmap_phys(core_, big, 64 * 4096, ALTDMA_TO_DEVICE, 0);
+
+	altdma_phys_t phys;
+	altdma_dma_t coh;
+	ASSERT_EQ(altdma_core_alloc(core_, 8192, 0, 0, &phys, &coh), 0);
+	altdma_dma_t s = map(phys + 4096, 16, ALTDMA_TO_DEVICE);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_OVERLAP], 2u)
+		<< "the device writes coherent memory whenever it likes";
+	altdma_core_unmap_phys(core_, s, 16, ALTDMA_TO_DEVICE, 0);
+	altdma_core_free(core_, 8192, coh, 0);
+	// Resources are the device's own registers, never RAM: not indexed.
+	altdma_dma_t r = altdma_core_map_resource(core_, 0xfe000000ull, 64, ALTDMA_FROM_DEVICE, 0);
+	altdma_dma_t r2 = altdma_core_map_resource(core_, 0xfe000000ull, 64, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_OVERLAP], 2u);
+	altdma_core_unmap_resource(core_, r, 64, ALTDMA_FROM_DEVICE, 0);
+	altdma_core_unmap_resource(core_, r2, 64, ALTDMA_FROM_DEVICE, 0);
+}
+
+TEST_F(Checker, TheDataChecksAreOptInAndFindACpuWriteToAMappedToDeviceBuffer)
+{
+	create_checked();
+	std::uint8_t *buf = plat().reserve(kNormalRam, 1 * MiB, 0x5a);
+	ASSERT_NE(buf, nullptr);
+	altdma_dma_t dma = map(kNormalRam, 4096, ALTDMA_TO_DEVICE);
+	buf[100] ^= 1;
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1) << "not in the default set";
+	destroy();
+
+	create_checked(ALTDMA_POLICY_DIRECT,
+		       ALTDMA_CHECK_DEFAULT | (1u << ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER));
+	dma = map(kNormalRam, 4096, ALTDMA_TO_DEVICE);
+	buf[4095] ^= 0x80;
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_TO_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "cpu_wrote_to_device_buffer");
+	EXPECT_TRUE(logged("cpu_wrote_to_device_buffer: unmap of DMA address")) << dev_.dump_log();
+
+	// A write followed by a sync for the device is the API's way.
+	dma = map(kNormalRam, 4096, ALTDMA_TO_DEVICE);
+	buf[7] ^= 1;
+	altdma_core_sync_single_for_device(core_, dma, 4096, ALTDMA_TO_DEVICE);
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_TO_DEVICE, 0);
+	// So is writing a FROM_DEVICE buffer (the device will overwrite it).
+	dma = map(kNormalRam, 4096, ALTDMA_FROM_DEVICE);
+	buf[9] ^= 1;
+	altdma_core_unmap_phys(core_, dma, 4096, ALTDMA_FROM_DEVICE, 0);
+	// An sg entry is checked as a single mapping is.
+	fake::SgChain sg({ { kNormalRam + 0x10000, 512 }, { kNormalRam + 0x20000, 4096 } });
+	ASSERT_EQ(altdma_core_map_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0), 2);
+	buf[0x20000 + 300] ^= 1;
+	altdma_core_unmap_sg(core_, sg.head(), 2, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER], 2u) << dev_.dump_log();
+}
+
+TEST_F(Checker, UnderBounceADeviceWriteIntoAToDeviceSlotIsFound)
+{
+	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
+	cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
+	cfg.checks = ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN;
+	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	std::uint8_t *buf = plat().reserve(kNormalRam, 1 * MiB, 0x11);
+	ASSERT_NE(buf, nullptr);
+
+	altdma_dma_t dma = map(kNormalRam, 3000, ALTDMA_TO_DEVICE);
+	ASSERT_NE(dma, kNormalRam) << "bounced";
+	std::uint8_t *slot = plat().virt(dma);
+	ASSERT_NE(slot, nullptr);
+	ASSERT_EQ(slot[5], 0x11) << "the slot holds the copy";
+	altdma_core_unmap_phys(core_, dma, 3000, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1) << "the device only read";
+
+	dma = map(kNormalRam, 3000, ALTDMA_TO_DEVICE);
+	slot = plat().virt(dma);
+	slot[2999] = 0xee;
+	altdma_core_unmap_phys(core_, dma, 3000, ALTDMA_TO_DEVICE, 0);
+	EXPECT_STREQ(name(only_finding()), "device_wrote_to_device_buffer");
+	EXPECT_TRUE(logged("the device wrote into its bounce slot")) << dev_.dump_log();
+	EXPECT_EQ(buf[2999], 0x11) << "a TO_DEVICE unmap copies nothing back";
+
+	// Found at a sync for the device too, before the slot is refilled.
+	dma = map(kNormalRam, 3000, ALTDMA_TO_DEVICE);
+	plat().virt(dma)[0] = 0xee;
+	altdma_core_sync_single_for_device(core_, dma, 3000, ALTDMA_TO_DEVICE);
+	altdma_core_unmap_phys(core_, dma, 3000, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER], 2u);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER], 0u);
 }
 
 // A random workload of right and wrong calls; the model below decides,

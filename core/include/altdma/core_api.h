@@ -53,12 +53,22 @@ enum altdma_policy_kind {
  *	from its map in size, direction, or kind (single, scatterlist,
  *	resource, coherent, pages);
  * sync_range: a sync reaching outside its mapping;
- * sync_direction: a sync with another direction than the map's, of a
- *	TO_DEVICE mapping for the CPU, or of a FROM_DEVICE one for the device;
+ * sync_direction: a sync with another direction than a (not
+ *	bidirectional) mapping's, or of a TO_DEVICE mapping for the CPU;
  * sg_mismatch: an unmap_sg with another nents or list than its map_sg;
  * sg_segment: at map_sg, an entry longer than the device's
  *	max_segment_size or crossing its segment boundary;
- * leak: a mapping or allocation still live when the driver unbound.
+ * leak: a mapping or allocation still live when the driver unbound;
+ * overlap: a mapping of memory that another live mapping or allocation
+ *	covers, one of the two letting the device write it (two read-only
+ *	mappings of one buffer are legal) and neither with SKIP_CPU_SYNC;
+ * and, opt-in (ALTDMA_CHECK_OPT_IN: not in the default set, each costs a
+ * pass over the data at map and unmap):
+ * cpu_wrote_to_device_buffer: a TO_DEVICE buffer the CPU changed while
+ *	mapped, without a sync for the device since (checksums at map, sync
+ *	and unmap);
+ * device_wrote_to_device_buffer: under bounce, the device wrote into the
+ *	slot of a TO_DEVICE mapping.
  */
 enum altdma_core_check_class {
 	ALTDMA_CHECK_NOT_MAPPED = 0,
@@ -70,8 +80,19 @@ enum altdma_core_check_class {
 	ALTDMA_CHECK_SG_MISMATCH,
 	ALTDMA_CHECK_SG_SEGMENT,
 	ALTDMA_CHECK_LEAK,
+	ALTDMA_CHECK_OVERLAP,
+	ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER,
+	ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER,
 	ALTDMA_CHECK_CLASS_COUNT,
 };
+
+/* The classes only named checks enable. */
+#define ALTDMA_CHECK_OPT_IN \
+	((1u << ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER) | \
+	 (1u << ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER))
+/* What 0 (and checks=all) means: every class but the opt-in ones. */
+#define ALTDMA_CHECK_DEFAULT \
+	(((1u << ALTDMA_CHECK_CLASS_COUNT) - 1) & ~ALTDMA_CHECK_OPT_IN)
 
 /* The operation classes faults are injected into, each with its knobs. */
 enum altdma_core_fault_class {
@@ -154,7 +175,10 @@ struct altdma_core_config {
 	altdma_u32 guard_size;		/* bytes on each side of a mapping */
 	altdma_u64 pool_size;
 	altdma_u64 max_mapping_size;
-	/* With ALTDMA_FLAG_CHECKS: a bit per enum altdma_core_check_class, 0 for all. */
+	/*
+	 * With ALTDMA_FLAG_CHECKS: a bit per enum altdma_core_check_class
+	 * (0: ALTDMA_CHECK_DEFAULT).
+	 */
 	altdma_u32 checks;
 	altdma_u32 reserved;
 };

@@ -216,6 +216,7 @@ enum altdma_lock_class {
 	ALTDMA_LOCK_CLASS_DEFAULT = 0,
 	ALTDMA_LOCK_CLASS_CHECKER_BUCKET,	/* a live-table bucket */
 	ALTDMA_LOCK_CLASS_CHECKER_RESERVE,	/* taken under a bucket's */
+	ALTDMA_LOCK_CLASS_CHECKER_MEMORY,	/* by memory: under a bucket's */
 	ALTDMA_LOCK_CLASS_COUNT,
 };
 void altdma_plat_lock_init_class(struct altdma_plat_lock *lock,

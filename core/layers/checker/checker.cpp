@@ -2,6 +2,7 @@
 #include "layers/checker/checker.h"
 
 #include "base/object.h"
+#include "policy/bounce/bounce_policy.h"
 
 namespace altdma {
 
@@ -11,6 +12,8 @@ constexpr const char *kClassNames[ALTDMA_CHECK_CLASS_COUNT] = {
 	"not_mapped",	  "wrong_size",	    "wrong_direction",
 	"wrong_kind",	  "sync_range",	    "sync_direction",
 	"sg_mismatch",	  "sg_segment",	    "leak",
+	"overlap",	  "cpu_wrote_to_device_buffer",
+	"device_wrote_to_device_buffer",
 };
 
 constexpr const char *kDirNames[4] = {
@@ -22,13 +25,74 @@ const char *dir_name(enum altdma_dir dir)
 	return kDirNames[dir & 3];
 }
 
+// A change of any one word always changes the sum (each step is a
+// bijection of the state): enough to tell a written buffer.
+altdma_u64 checksum(altdma_phys_t phys, altdma_u64 size, bool *ok)
+{
+	const auto *p = static_cast<const altdma_u8 *>(altdma_plat_phys_to_virt(phys));
+	altdma_u64 h = 0xCBF29CE484222325ull ^ size;
+
+	*ok = p != nullptr;
+	if (!p)
+		return 0;
+	for (; size >= 8; size -= 8, p += 8) {
+		altdma_u64 w;
+
+		__builtin_memcpy(&w, p, 8);
+		h = (h ^ w) * 0x100000001B3ull;
+	}
+	for (; size; size--, p++)
+		h = (h ^ *p) * 0x100000001B3ull;
+	return h;
+}
+
+// Coherent memory is the device's to write whenever it likes.
+bool lets_device_write(const LiveEntry &e)
+{
+	return e.kind == LiveKind::kCoherent || e.dir == ALTDMA_BIDIRECTIONAL ||
+	       e.dir == ALTDMA_FROM_DEVICE;
+}
+
+const char *access_name(const LiveEntry &e)
+{
+	return e.kind == LiveKind::kCoherent ? "coherent" : dir_name(e.dir);
+}
+
+const char *map_op_name(LiveKind kind)
+{
+	switch (kind) {
+	case LiveKind::kSg:
+		return "map_sg";
+	case LiveKind::kResource:
+		return "map_resource";
+	case LiveKind::kCoherent:
+		return "alloc";
+	case LiveKind::kPages:
+		return "alloc_pages";
+	default:
+		return "map";
+	}
+}
+
+// Only what can corrupt: one of the two lets the device write. As
+// dma-debug, a mapping with SKIP_CPU_SYNC (a driver sharing a page among
+// buffers, syncing each itself) is left alone.
+bool conflicts_with(const void *ctx, const LiveEntry &other)
+{
+	const auto &e = *static_cast<const LiveEntry *>(ctx);
+
+	return !(other.attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) &&
+	       (lets_device_write(e) || lets_device_write(other));
+}
+
 // As the kernel's default rate limit: 10 messages per class per 5 s.
 constexpr altdma_u64 kRateWindowNs = 5000000000ull;
 constexpr altdma_u32 kRateBurst = 10;
 
 // The groups outstanding() builds: (stack, size, direction, kind) hashed
-// into a table twice the groups' count, at most kMaxGroups.
-constexpr altdma_u64 kMaxGroups = 512;
+// into a table twice the groups' count, at most kMaxGroups (12 KiB of
+// slots: a small allocation, made in the unbind path too).
+constexpr altdma_u64 kMaxGroups = 128;
 
 struct GroupKey {
 	altdma_u64 size;
@@ -111,8 +175,7 @@ Result<Checker *> Checker::create(struct altdma_plat_device *plat,
 	if (classes >> ALTDMA_CHECK_CLASS_COUNT)
 		return Status::kInvalid;
 	auto *checker = create_object<Checker>(ALTDMA_GFP_KERNEL, plat,
-					       classes ? classes :
-							 (1u << ALTDMA_CHECK_CLASS_COUNT) - 1);
+					       classes ? classes : ALTDMA_CHECK_DEFAULT);
 	if (!checker)
 		return Status::kNoMemory;
 	Status status = checker->table_.init();
@@ -225,6 +288,84 @@ void Checker::report_tracking_lost()
 			    "checker: no memory for its table; mappings made now go unchecked (counted as untracked), the others are still checked\n");
 }
 
+void Checker::check_overlap(const LiveEntry *self, const LiveEntry &e)
+{
+	LiveEntry o;
+
+	if (e.phys == ALTDMA_PHYS_INVALID || e.kind == LiveKind::kResource ||
+	    (e.attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) ||
+	    !table_.find_overlap(self, e.phys, e.size, conflicts_with, &e, &o))
+		return;
+	const char *op = map_op_name(e.kind);
+
+	report(note(ALTDMA_CHECK_OVERLAP, op, e.dma, e.size), ALTDMA_CHECK_OVERLAP,
+	       Stacks{ true, o.stack, false, 0 },
+	       "overlap: %s of memory %#llx+%llu %s (DMA %#llx) overlaps live %s %#llx+%llu %s (DMA %#llx): a device write may corrupt the other",
+	       op, e.phys, e.size, access_name(e), e.dma, live_kind_name(o.kind),
+	       o.phys, o.size, access_name(o), o.dma);
+}
+
+// TO_DEVICE buffers only: the CPU must leave them alone while mapped, and
+// under bounce the device must not write their slot.
+void Checker::take_sums(LiveEntry *e)
+{
+	bool ok;
+
+	if (e->dir != ALTDMA_TO_DEVICE || e->phys == ALTDMA_PHYS_INVALID ||
+	    (e->kind != LiveKind::kSingle && e->kind != LiveKind::kSg))
+		return;
+	if (enabled(ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER)) {
+		e->cpu_sum = checksum(e->phys, e->size, &ok);
+		e->sums |= ok ? kSumCpu : 0;
+	}
+	if (enabled(ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER) && bounce_) {
+		e->slot = bounce_->slot_phys(e->dma);
+		if (e->slot != ALTDMA_PHYS_INVALID) {
+			e->device_sum = checksum(e->slot, e->size, &ok);
+			e->sums |= ok ? kSumDevice : 0;
+		}
+	}
+}
+
+void Checker::check_device_sum(const char *op, const LiveEntry &m)
+{
+	bool ok;
+
+	if (!(m.sums & kSumDevice) || checksum(m.slot, m.size, &ok) == m.device_sum)
+		return;
+	report(note(ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER, op, m.dma, m.size),
+	       ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER,
+	       Stacks{ true, m.stack, false, 0 },
+	       "device_wrote_to_device_buffer: %s of DMA address %#llx (%llu bytes, TO_DEVICE): the device wrote into its bounce slot %#llx",
+	       op, m.dma, m.size, m.slot);
+}
+
+void Checker::check_sums(const char *op, const LiveEntry &m)
+{
+	bool ok;
+
+	check_device_sum(op, m);
+	if (!(m.sums & kSumCpu) || checksum(m.phys, m.size, &ok) == m.cpu_sum)
+		return;
+	report(note(ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER, op, m.dma, m.size),
+	       ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER,
+	       Stacks{ true, m.stack, false, 0 },
+	       "cpu_wrote_to_device_buffer: %s of DMA address %#llx (%llu bytes, TO_DEVICE): the CPU changed the buffer after its map or last sync for the device",
+	       op, m.dma, m.size);
+}
+
+void Checker::track(const LiveEntry &e)
+{
+	const LiveEntry *self = table_.insert(e);
+
+	if (!self) {
+		report_tracking_lost();
+		return;
+	}
+	if (enabled(ALTDMA_CHECK_OVERLAP))
+		check_overlap(self, e);
+}
+
 void Checker::mapped(LiveKind kind, altdma_phys_t phys, altdma_dma_t dma,
 		     altdma_u64 size, enum altdma_dir dir, unsigned long attrs)
 {
@@ -237,8 +378,9 @@ void Checker::mapped(LiveKind kind, altdma_phys_t phys, altdma_dma_t dma,
 	e.stack = altdma_plat_stack_save();
 	e.dir = dir;
 	e.kind = kind;
-	if (!table_.insert(e))
-		report_tracking_lost();
+	e.slot = ALTDMA_PHYS_INVALID;
+	take_sums(&e);
+	track(e);
 }
 
 void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
@@ -298,6 +440,7 @@ void Checker::unmapping(const char *op, LiveKind kind, altdma_dma_t dma,
 		return;
 	}
 	compare(op, m, kind, size, dir);
+	check_sums(op, m);
 }
 
 void Checker::check_segment(int index, const struct altdma_plat_sg *sg,
@@ -341,8 +484,9 @@ void Checker::sg_mapped(struct altdma_plat_sg *sgl, int nents,
 		e.stack = stack;
 		e.dir = dir;
 		e.kind = LiveKind::kSg;
-		if (!table_.insert(e))
-			report_tracking_lost();
+		e.slot = ALTDMA_PHYS_INVALID;
+		take_sums(&e);
+		track(e);
 	}
 }
 
@@ -363,6 +507,7 @@ void Checker::sg_unmapping(struct altdma_plat_sg *sgl, int nents,
 			continue;
 		}
 		compare("unmap_sg", m, LiveKind::kSg, len, dir);
+		check_sums("unmap_sg", m);
 		if (m.kind != LiveKind::kSg || list_reported ||
 		    (m.sg_list == sgl && m.sg_nents == nents))
 			continue;
@@ -417,6 +562,26 @@ void Checker::syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 		       ALTDMA_CHECK_SYNC_DIRECTION, stacks,
 		       "sync_direction: %s of DMA address %#llx+%llu %s (synced %s, mapped %s)",
 		       op, dma, size, why, dir_name(dir), dir_name(m.dir));
+	// The CPU may have written, the sync hands it over; the slot must
+	// still hold what the device was given.
+	if (for_device)
+		check_device_sum(op, m);
+}
+
+void Checker::synced_for_device(altdma_dma_t dma, altdma_u64 size,
+				enum altdma_dir dir)
+{
+	LiveEntry m;
+	bool ok;
+
+	if (!(classes_ & ALTDMA_CHECK_OPT_IN) ||
+	    !table_.find_containing(dma, { LiveKind::kSingle, size, dir }, &m) ||
+	    !m.sums)
+		return;
+	altdma_u64 cpu_sum = m.sums & kSumCpu ? checksum(m.phys, m.size, &ok) : 0;
+	altdma_u64 device_sum = m.sums & kSumDevice ? checksum(m.slot, m.size, &ok) : 0;
+
+	table_.set_sums(m.dma, m.phys, cpu_sum, device_sum);
 }
 
 void Checker::read(struct altdma_core_check_stats *out) const

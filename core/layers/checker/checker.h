@@ -19,15 +19,20 @@
 
 namespace altdma {
 
+class BouncePolicy;
+
 // "not_mapped", ...: the class's name in reports, configfs and debugfs.
 const char *check_class_name(enum altdma_core_check_class cls);
 
 class Checker {
 public:
-	// @classes: a bit per enum altdma_core_check_class (0 for all).
+	// @classes: a bit per enum altdma_core_check_class (0: ALTDMA_CHECK_DEFAULT).
 	static Result<Checker *> create(struct altdma_plat_device *plat,
 					altdma_u32 classes);
 	~Checker() = default;
+	// The policy's bounce side, when it has one (the slots the
+	// device_wrote_to_device_buffer check reads).
+	void set_bounce(BouncePolicy *bounce) { bounce_ = bounce; }
 	Checker(const Checker &) = delete;
 	Checker &operator=(const Checker &) = delete;
 
@@ -46,6 +51,10 @@ public:
 	// Before a sync of [dma, dma + size) (a single one, or a list's entry).
 	void syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 		     enum altdma_dir dir, bool for_device);
+	// After the policy's sync for the device: what the data checks expect
+	// from now on.
+	void synced_for_device(altdma_dma_t dma, altdma_u64 size,
+			       enum altdma_dir dir);
 
 	void read(struct altdma_core_check_stats *out) const;
 	long outstanding(struct altdma_core_check_group *out, altdma_u64 max,
@@ -86,6 +95,15 @@ private:
 	void check_segment(int index, const struct altdma_plat_sg *sg,
 			   const struct altdma_dev_limits &limits);
 	void report_tracking_lost();
+	bool enabled(enum altdma_core_check_class cls) const
+	{
+		return classes_ & (1u << cls);
+	}
+	void track(const LiveEntry &e);
+	void check_overlap(const LiveEntry *self, const LiveEntry &e);
+	void take_sums(LiveEntry *e);
+	void check_device_sum(const char *op, const LiveEntry &m);
+	void check_sums(const char *op, const LiveEntry &m);
 
 	struct RateLimit {
 		altdma_u64 window_start_ns;
@@ -95,6 +113,7 @@ private:
 
 	struct altdma_plat_device *plat_;
 	altdma_u32 classes_;
+	BouncePolicy *bounce_ = nullptr;
 	LiveTable table_;
 	Counter findings_[ALTDMA_CHECK_CLASS_COUNT];
 	SpinLock ratelimit_lock_;

@@ -43,6 +43,8 @@ LiveTable::~LiveTable()
 		}
 		destroy_aligned_array(buckets_, kBuckets);
 	}
+	if (memory_)
+		destroy_aligned_array(memory_, kBuckets);
 	SpinLockGuard guard(reserve_lock_);
 	free_list(reserve_);
 }
@@ -51,6 +53,9 @@ Status LiveTable::init()
 {
 	buckets_ = create_aligned_array<Bucket>(kBuckets, ALTDMA_GFP_KERNEL);
 	if (!buckets_)
+		return Status::kNoMemory;
+	memory_ = create_aligned_array<MemoryBucket>(kBuckets, ALTDMA_GFP_KERNEL);
+	if (!memory_)
 		return Status::kNoMemory;
 	for (altdma_u32 i = 0; i < kReserve; i++) {
 		auto *e = static_cast<LiveEntry *>(
@@ -91,7 +96,55 @@ LiveEntry *LiveTable::take_entry_locked(Bucket &b)
 		sizeof(LiveEntry), ALTDMA_GFP_ATOMIC | ALTDMA_GFP_NOWARN));
 }
 
-bool LiveTable::insert(const LiveEntry &e)
+namespace {
+
+altdma_u32 memory_bucket_of(altdma_phys_t phys)
+{
+	return (phys >> ALTDMA_PAGE_SHIFT) & (LiveTable::kBuckets - 1);
+}
+
+void raise_to(altdma_u64 *max, altdma_u64 size)
+{
+	altdma_u64 seen = __atomic_load_n(max, __ATOMIC_RELAXED);
+
+	while (size > seen &&
+	       !__atomic_compare_exchange_n(max, &seen, size, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+	}
+}
+
+} // namespace
+
+// Under the entry's bucket lock: an entry is in both indexes or in none
+// whenever a bucket's lock is free.
+void LiveTable::index_memory(LiveEntry *e)
+{
+	if (!indexed(*e))
+		return;
+	MemoryBucket &m = memory_[memory_bucket_of(e->phys)];
+	SpinLockGuard guard(m.lock);
+
+	e->memory_next = m.head;
+	m.head = e;
+	raise_to(&max_memory_size_, e->size);
+}
+
+void LiveTable::unindex_memory(LiveEntry *e)
+{
+	if (!indexed(*e))
+		return;
+	MemoryBucket &m = memory_[memory_bucket_of(e->phys)];
+	SpinLockGuard guard(m.lock);
+
+	for (LiveEntry **link = &m.head; *link; link = &(*link)->memory_next) {
+		if (*link == e) {
+			*link = e->memory_next;
+			return;
+		}
+	}
+}
+
+const LiveEntry *LiveTable::insert(const LiveEntry &e)
 {
 	Bucket &b = buckets_[bucket_of(e.dma)];
 	SpinLockGuard guard(b.lock);
@@ -100,18 +153,15 @@ bool LiveTable::insert(const LiveEntry &e)
 	if (!entry) {
 		untracked_.add(1);
 		untracked_live_.add(1);
-		return false;
+		return nullptr;
 	}
 	*entry = e;
 	entry->next = b.head;
 	b.head = entry;
+	index_memory(entry);
 	live_.add(1);
-	altdma_u64 seen = __atomic_load_n(&max_size_, __ATOMIC_RELAXED);
-	while (e.size > seen &&
-	       !__atomic_compare_exchange_n(&max_size_, &seen, e.size, true,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-	}
-	return true;
+	raise_to(&max_size_, e.size);
+	return entry;
 }
 
 int LiveTable::fit(const LiveEntry &e, const Want &want, bool kind)
@@ -143,6 +193,7 @@ bool LiveTable::remove(altdma_dma_t dma, const Want &want,
 		return false;
 	LiveEntry *e = *best;
 	*best = e->next;
+	unindex_memory(e);
 	*out = *e;
 	e->next = b.spare;
 	b.spare = e;
@@ -202,6 +253,52 @@ bool LiveTable::find_containing(altdma_dma_t dma, const Want &want,
 			return true;
 	}
 	return false;
+}
+
+// Entries are indexed by their first page: one starting up to the largest
+// size ever indexed below @phys may reach into [phys, phys + size).
+bool LiveTable::find_overlap(const LiveEntry *self, altdma_phys_t phys,
+			     altdma_u64 size,
+			     bool (*conflicts)(const void *ctx, const LiveEntry &e),
+			     const void *ctx, LiveEntry *out)
+{
+	altdma_u64 reach = __atomic_load_n(&max_memory_size_, __ATOMIC_RELAXED);
+	altdma_u64 last = phys + (size ? size - 1 : 0);
+	altdma_u64 first_page = (phys > reach ? phys - reach : 0) >> ALTDMA_PAGE_SHIFT;
+	altdma_u64 pages = (last >> ALTDMA_PAGE_SHIFT) - first_page + 1;
+
+	if (pages > kBuckets)
+		pages = kBuckets;
+	for (altdma_u64 i = 0; i < pages; i++) {
+		MemoryBucket &m = memory_[(first_page + i) & (kBuckets - 1)];
+		SpinLockGuard guard(m.lock);
+
+		for (const LiveEntry *e = m.head; e; e = e->memory_next) {
+			altdma_u64 e_last = e->phys + (e->size ? e->size - 1 : 0);
+
+			if (e == self || e->phys > last || e_last < phys ||
+			    !conflicts(ctx, *e))
+				continue;
+			*out = *e;
+			return true;
+		}
+	}
+	return false;
+}
+
+void LiveTable::set_sums(altdma_dma_t dma, altdma_phys_t phys,
+			 altdma_u64 cpu_sum, altdma_u64 device_sum)
+{
+	Bucket &b = buckets_[bucket_of(dma)];
+	SpinLockGuard guard(b.lock);
+
+	for (LiveEntry *e = b.head; e; e = e->next) {
+		if (e->dma == dma && e->phys == phys) {
+			e->cpu_sum = cpu_sum;
+			e->device_sum = device_sum;
+			return;
+		}
+	}
 }
 
 bool LiveTable::find_tombstone(altdma_dma_t dma, Tombstone *out)

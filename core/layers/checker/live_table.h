@@ -6,7 +6,8 @@
 // entries removed from it, so that a second unmap can be told from an
 // address never mapped. Entries come from a reserve made at create and
 // grown without sleeping; when memory runs out a mapping goes untracked
-// (counted), and the rest are still checked.
+// (counted), and the rest are still checked. A second index keys the
+// entries by the memory they map (their first page), for overlaps.
 #ifndef ALTDMA_CORE_LIVE_TABLE_H
 #define ALTDMA_CORE_LIVE_TABLE_H
 
@@ -31,8 +32,12 @@ enum class LiveKind : altdma_u8 {
 
 const char *live_kind_name(LiveKind kind);
 
+constexpr altdma_u8 kSumCpu = 1;
+constexpr altdma_u8 kSumDevice = 2;
+
 struct LiveEntry {
 	LiveEntry *next;
+	LiveEntry *memory_next;		// in the memory index (phys known only)
 	altdma_dma_t dma;
 	altdma_u64 size;
 	altdma_phys_t phys;		// what was mapped (ALTDMA_PHYS_INVALID: unknown)
@@ -40,6 +45,10 @@ struct LiveEntry {
 	unsigned long attrs;
 	altdma_u32 stack;		// the mapping's stack (0: none)
 	altdma_s32 sg_nents;		// kSg: the nents map_sg was given
+	altdma_phys_t slot;		// a bounce slot's (ALTDMA_PHYS_INVALID: none)
+	altdma_u64 cpu_sum;		// the data checks' checksums: of the original
+	altdma_u64 device_sum;		// and of the slot
+	altdma_u8 sums;			// which of the two are set (kSum*)
 	enum altdma_dir dir;
 	LiveKind kind;
 };
@@ -69,8 +78,9 @@ public:
 	// The buckets and the first reserve; may sleep.
 	Status init();
 
-	// Adds a copy of @e. false when no entry could be had: untracked.
-	bool insert(const LiveEntry &e);
+	// Adds a copy of @e; returns it (to compare pointers with only), or
+	// nullptr when no entry could be had: untracked.
+	const LiveEntry *insert(const LiveEntry &e);
 	// What an unmap or sync says of the mapping it means: of several live
 	// entries at one address (a buffer mapped twice), the one agreeing in
 	// the most of kind, size and direction is taken.
@@ -86,6 +96,15 @@ public:
 	// An entry starting at @dma, or else one holding @dma, that best fits
 	// @want (its kind is not compared), into *@out.
 	bool find_containing(altdma_dma_t dma, const Want &want, LiveEntry *out);
+	// A live entry other than @self whose memory overlaps [phys, phys +
+	// size) and for which @conflicts(@ctx, entry) holds, into *@out.
+	bool find_overlap(const LiveEntry *self, altdma_phys_t phys,
+			  altdma_u64 size,
+			  bool (*conflicts)(const void *ctx, const LiveEntry &e),
+			  const void *ctx, LiveEntry *out);
+	// Sets the checksums of the live entry at @dma mapping @phys.
+	void set_sums(altdma_dma_t dma, altdma_phys_t phys, altdma_u64 cpu_sum,
+		      altdma_u64 device_sum);
 	// The latest tombstone for @dma, if it is still remembered.
 	bool find_tombstone(altdma_dma_t dma, Tombstone *out);
 
@@ -108,10 +127,22 @@ private:
 		altdma_u32 next_tomb ALTDMA_GUARDED_BY(lock) = 0;
 	};
 
+	// Never nested among themselves; under a Bucket's lock.
+	struct alignas(ALTDMA_CACHE_LINE_BYTES) MemoryBucket {
+		SpinLock lock{ ALTDMA_LOCK_CLASS_CHECKER_MEMORY };
+		LiveEntry *head ALTDMA_GUARDED_BY(lock) = nullptr;
+	};
+
 	static altdma_u32 bucket_of(altdma_dma_t dma)
 	{
 		return (dma >> kBucketShift) & (kBuckets - 1);
 	}
+	static bool indexed(const LiveEntry &e)
+	{
+		return e.phys != ALTDMA_PHYS_INVALID && e.kind != LiveKind::kResource;
+	}
+	void index_memory(LiveEntry *e);
+	void unindex_memory(LiveEntry *e);
 	LiveEntry *take_entry_locked(Bucket &b);
 	LiveEntry *take_reserve();
 	static int fit(const LiveEntry &e, const Want &want, bool kind);
@@ -120,9 +151,11 @@ private:
 	static void free_list(LiveEntry *e);
 
 	Bucket *buckets_ = nullptr;
+	MemoryBucket *memory_ = nullptr;
 	SpinLock reserve_lock_{ ALTDMA_LOCK_CLASS_CHECKER_RESERVE };
 	LiveEntry *reserve_ ALTDMA_GUARDED_BY(reserve_lock_) = nullptr;
 	altdma_u64 max_size_ = 0;	// the largest entry ever: how far back inside looks
+	altdma_u64 max_memory_size_ = 0;	// the same, of the memory index
 	Counter live_;
 	Counter untracked_;		// mappings made while no entry could be had
 	Counter untracked_live_;	// of those, not yet unmapped (as far as known)

@@ -55,6 +55,12 @@ public:
 	void read_stats(struct altdma_core_stats *stats) override;
 	altdma_u64 list_live(struct altdma_core_live_mapping *out,
 			     altdma_u64 max) override;
+	// The bounce slot holding what the device sees at @dma, or
+	// ALTDMA_PHYS_INVALID when @dma did not bounce.
+	altdma_phys_t slot_phys(altdma_dma_t dma) const
+	{
+		return pool_.slot_phys(dma);
+	}
 
 private:
 	altdma_u64 pool_limit(const DeviceLimits &limits) const;

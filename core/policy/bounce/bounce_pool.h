@@ -51,6 +51,13 @@ public:
 	Status init(const BouncePoolConfig &config);
 
 	bool owns(altdma_dma_t dma) const { return find_area(dma) != nullptr; }
+	// Where the device's bytes at @dma are, if in the pool.
+	altdma_phys_t slot_phys(altdma_dma_t dma) const
+	{
+		const BounceArea *area = find_area(dma);
+
+		return area ? area->phys() + (dma - area->dma()) : ALTDMA_PHYS_INVALID;
+	}
 	altdma_dma_t lowest_dma() const { return lowest_dma_; }
 	altdma_dma_t highest_dma() const { return highest_dma_; }
 	altdma_u64 max_mapping() const { return config_.max_mapping; }
