@@ -14,7 +14,8 @@
 # first is plain dma-direct, the second altdma direct, the third altdma
 # bounce with force, the fourth altdma direct with the latency layer, the
 # fifth altdma direct with every fault class armed (fail_nth far beyond
-# the run: each operation decides, none fails); the swiotlb boot (swiotlb=force) times the first, plain
+# the run: each operation decides, none fails), the sixth altdma direct
+# with the DMA-API checker (checks=all); the swiotlb boot (swiotlb=force) times the first, plain
 # (swiotlb bounces it), and the second under altdma force-bounce (altdma's
 # ops, not swiotlb, serve it), the ratio the bounce goal is judged on; the
 # dmadebug boot (dma-debug on) times the first, plain. Results are ALTDMA-BENCH* lines
@@ -62,7 +63,7 @@ done
 # shellcheck disable=SC2086 # word lists
 set -- $edus
 case $boot in
-main) peers="dma-direct=$1 altdma-direct=$2 altdma-bounce=$3 altdma-latency=$4 altdma-faults-armed=$5" ;;
+main) peers="dma-direct=$1 altdma-direct=$2 altdma-bounce=$3 altdma-latency=$4 altdma-faults-armed=$5 altdma-checker=$6" ;;
 swiotlb) peers="swiotlb-force=$1 altdma-bounce-swiotlb-boot=$2" ;;
 *) peers="dma-debug=$1" ;;
 esac
@@ -97,6 +98,8 @@ for p in $peers; do
 			"$ctl" attach "$dev" --force --pool 64 ;;
 	altdma-latency)
 		expect_success "bench: altdmactl attach $dev --latency" "$ctl" attach "$dev" --latency ;;
+	altdma-checker)
+		expect_success "bench: altdmactl attach $dev --checks all" "$ctl" attach "$dev" --checks all ;;
 	altdma-faults-armed)
 		expect_success "bench: altdmactl attach $dev --faults" "$ctl" attach "$dev" --faults
 		expect_success "bench: arm every fault class of $dev, far beyond the run" \
@@ -165,6 +168,13 @@ for p in $peers; do
 		timed=$(awk '$1 == "map" && NF == 9 { m = $2 } $1 == "map_sg" && NF == 9 { s = $2 } END { print m + 16 * s }' "$lat")
 		expect_success "bench: $name timed every map ($timed = $expected_maps)" \
 			test "$timed" -eq "$expected_maps" ;;
+	altdma-checker)
+		chk=/sys/kernel/debug/altdma/$dev/checks
+		found=$(awk '$2 == "yes" { n += $3 } END { print n + 0 }' "$chk")
+		expect_success "bench: $name found nothing in the bench's correct use ($found findings)" \
+			test "$found" = 0
+		expect_success "bench: $name tracked every mapping and kept none ($(sed -n 's/^live: //p' "$chk") live)" \
+			test "$(sed -n 's/^live: //p;s/^untracked: //p' "$chk" | tr '\n' ' ')" = "0 0 " ;;
 	altdma-faults-armed)
 		injected=$(sed -n 's/^faults_[a-z_]*: [0-9]* calls, \([0-9]*\) injected/\1/p' \
 			"/sys/kernel/debug/altdma/$dev/stats" | awk '{ n += $1 } END { print n + 0 }')

@@ -11,10 +11,11 @@
 #                          numbers not judged, results in build/bench-quick/
 #
 # Three boots of one QEMU guest (KVM when /dev/kvm can be opened, TCG
-# otherwise; ALTDMA_BENCH_ACCEL=tcg forces TCG) with five edu devices and
+# otherwise; ALTDMA_BENCH_ACCEL=tcg forces TCG) with six edu devices and
 # an NVMe disk: "main" (dma_debug=off) times plain dma-direct, altdma
 # direct, altdma force-bounce, altdma direct with latency=1 and altdma
-# direct with faults armed but not firing, and runs fio; "swiotlb" (swiotlb=force)
+# direct with faults armed but not firing, altdma direct with checks=all,
+# and runs fio; "swiotlb" (swiotlb=force)
 # times swiotlb bouncing the plain device beside altdma force-bounce on a
 # second one (the one-boot bounce ratio); "dmadebug" times dma-direct with
 # dma-debug on. bench/report.py turns the console logs into results.json,
@@ -110,7 +111,7 @@ for boot in main swiotlb dmadebug; do
 	[ "$boot" != main ] || initrd=$work/initramfs-main.cpio
 	truncate -s 256M "$work/disk.img"
 	"$ALTDMA_ROOT/scripts/run-qemu.sh" -k "$ALTDMA_IMAGE" -i "$initrd" \
-		-l "$log" -m 2G -t 1800 -E 5 -c "$cpus" "${qemu_accel[@]}" -d "$work/disk.img" \
+		-l "$log" -m 2G -t 1800 -E 6 -c "$cpus" "${qemu_accel[@]}" -d "$work/disk.img" \
 		-a "altdma_bench_boot=$boot altdma_bench_accel=$accel $sizes $extra" || true
 	"$ALTDMA_ROOT/scripts/verdict.sh" "$label-$boot" "$log" || status=1
 	logs+=("$log")

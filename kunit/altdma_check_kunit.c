@@ -517,6 +517,53 @@ static void altdma_check_test_device_wrote_to_device_buffer(struct kunit *test)
 	detach_data_checked(test, pdev);
 }
 
+static void altdma_check_test_dma_after_unmap(struct kunit *test)
+{
+	static const struct altdma_config config = {
+		.policy = ALTDMA_BOUNCE,
+		.flags = ALTDMA_FORCE_BOUNCE | ALTDMA_CHECKS,
+		.checks = ALTDMA_CHECKS_ALL | BIT(ALTDMA_CHECK_CLASS_DMA_AFTER_UNMAP),
+	};
+	u8 *buf = ctx_of(test)->buf;
+	struct altdma_check_report *r;
+	struct altdma_stats stats;
+	struct platform_device *pdev;
+	struct device *dev;
+	dma_addr_t dma, next;
+	char want[128];
+	u8 *slot;
+
+	dev = attach_data_checked(test, &config, &pdev);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dma = dma_map_single(dev, buf, 3000, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	slot = phys_to_virt(dma);
+	memset(slot, 0x5e, 3000);	/* the device's data */
+	dma_unmap_single(dev, dma, 3000, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, buf[2999], 0x5e);
+	KUNIT_EXPECT_EQ_MSG(test, slot[0], 0x6b, "the freed slot holds the pattern");
+	/* Held back: the next mapping gets another slot. */
+	next = dma_map_single(dev, buf + SZ_4K, 3000, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, next));
+	KUNIT_EXPECT_NE(test, next, dma);
+	dma_unmap_single(dev, next, 3000, DMA_FROM_DEVICE);
+
+	slot[2000] = 0;		/* a late write through the unmapped address */
+	/* Reading the stats lets the quarantine go: the change is found. */
+	KUNIT_EXPECT_EQ(test, altdma_get_stats(dev, &stats), 0);
+	KUNIT_EXPECT_EQ(test, stats.outstanding_bounces, 0ULL);
+	snprintf(want, sizeof(want),
+		 "the device wrote DMA address %#llx after its unmap: byte 2000 of a 3000-byte bounced mapping",
+		 (unsigned long long)dma + 2000);
+	expect_data_finding(test, dev, ALTDMA_CHECK_CLASS_DMA_AFTER_UNMAP, 1, want);
+	r = &ctx_of(test)->reports[altdma_check_reports(dev, ctx_of(test)->reports,
+						       ALTDMA_CHECK_REPORTS) - 1];
+	KUNIT_EXPECT_TRUE(test, r->flags & ALTDMA_CHECK_REPORT_MAP_STACK);
+	if (IS_ENABLED(CONFIG_STACKDEPOT))
+		KUNIT_EXPECT_TRUE(test, stack_has(r->map_stack, __func__));
+	detach_data_checked(test, pdev);
+}
+
 /* Every kind of operation used as documented: no finding at all. */
 static void altdma_check_test_correct_workload(struct kunit *test)
 {
@@ -616,6 +663,7 @@ static struct kunit_case altdma_check_cases[] = {
 	KUNIT_CASE(altdma_check_test_overlap),
 	KUNIT_CASE(altdma_check_test_cpu_wrote_to_device_buffer),
 	KUNIT_CASE(altdma_check_test_device_wrote_to_device_buffer),
+	KUNIT_CASE(altdma_check_test_dma_after_unmap),
 	KUNIT_CASE(altdma_check_test_correct_workload),
 	KUNIT_CASE(altdma_check_test_without_the_checker),
 	{}

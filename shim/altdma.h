@@ -70,7 +70,10 @@ enum altdma_policy {
  * cpu_wrote_to_device_buffer: a TO_DEVICE buffer the CPU changed while
  *	mapped, with no sync for the device since;
  * device_wrote_to_device_buffer: under bounce, the device wrote into the
- *	slot of a TO_DEVICE mapping.
+ *	slot of a TO_DEVICE mapping;
+ * dma_after_unmap: under bounce, the device wrote a slot after its unmap
+ *	(unmapped slots are filled with a pattern and quarantined before
+ *	reuse; the change is found when they leave the quarantine).
  */
 enum altdma_check_class {
 	ALTDMA_CHECK_CLASS_NOT_MAPPED = 0,
@@ -85,13 +88,15 @@ enum altdma_check_class {
 	ALTDMA_CHECK_CLASS_OVERLAP,
 	ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER,
 	ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER,
+	ALTDMA_CHECK_CLASS_DMA_AFTER_UNMAP,
 	ALTDMA_NR_CHECK_CLASSES,
 };
 
 /* The classes enabled only by name. */
 #define ALTDMA_CHECKS_OPT_IN \
 	(BIT(ALTDMA_CHECK_CLASS_CPU_WROTE_TO_DEVICE_BUFFER) | \
-	 BIT(ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER))
+	 BIT(ALTDMA_CHECK_CLASS_DEVICE_WROTE_TO_DEVICE_BUFFER) | \
+	 BIT(ALTDMA_CHECK_CLASS_DMA_AFTER_UNMAP))
 /* What checks=all (and &altdma_config.checks 0) enables. */
 #define ALTDMA_CHECKS_ALL \
 	(GENMASK(ALTDMA_NR_CHECK_CLASSES - 1, 0) & ~ALTDMA_CHECKS_OPT_IN)

@@ -13,6 +13,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/module.h>
 #include <linux/nodemask.h>
 #include <linux/printk.h>
 #include <linux/random.h>
@@ -207,17 +208,23 @@ unsigned int altdma_stack_entries(u32 handle, unsigned long **entries)
 	return stack_depot_fetch(handle, entries);
 }
 
-/* Frames of altdma itself and of the DMA API above it. */
+/*
+ * Frames of altdma itself and of the kernel's DMA API above it: a driver's
+ * own dma_* helper (a module's frame) is the driver's.
+ */
 static bool altdma_stack_frame_is_dma_api(unsigned long ip)
 {
 	static const char *const prefixes[] = {
-		"altdma_", "_ZN6altdma", "_ZNK6altdma", "dma_", "__dma_",
-		"dmam_", "debug_dma_",
+		"dma_", "__dma_", "dmam_", "debug_dma_",
 	};
 	char name[KSYM_NAME_LEN + 32];
-	int i;
+	int i, n;
 
-	snprintf(name, sizeof(name), "%ps", (void *)ip);
+	if (within_module(ip, THIS_MODULE))
+		return true;
+	n = snprintf(name, sizeof(name), "%ps", (void *)ip);
+	if (n > 0 && n < sizeof(name) && name[n - 1] == ']')
+		return false;	/* another module's: "func [module]" */
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
 			return true;

@@ -14,6 +14,9 @@ namespace altdma {
 
 Device::~Device()
 {
+	// The quarantine's last findings still go to the checker.
+	if (bounce_)
+		bounce_->drain_quarantine();
 	destroy_object(checker_);
 	destroy_object(latency_);
 	destroy_object(faults_);
@@ -47,8 +50,11 @@ Status Device::init(const struct altdma_core_config &config)
 		checker_ = checker.value();
 	}
 	status = init_policy(checked.value());
-	if (status == Status::kOk && checker_)
-		checker_->set_bounce(bounce_);
+	if (status != Status::kOk || !checker_)
+		return status;
+	checker_->set_bounce(bounce_);
+	if (bounce_ && checker_->wants_quarantine())
+		status = bounce_->enable_quarantine(checker_);
 	return status;
 }
 

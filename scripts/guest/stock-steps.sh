@@ -25,7 +25,7 @@ for policy in $matrix; do
 	case $policy in
 	direct) driver_pass "stock nvme" direct "$nvme" nvme stock_disk ;;
 	bounce32) driver_pass "stock nvme" bounce32 "$nvme" nvme stock_disk --mask 32 \
-		--checks all,cpu_wrote_to_device_buffer,device_wrote_to_device_buffer ;;
+		--checks all,cpu_wrote_to_device_buffer,device_wrote_to_device_buffer,dma_after_unmap ;;
 	force) driver_pass "stock nvme" force "$nvme" nvme stock_disk --force --guard 64 ;;
 	esac
 done

@@ -24,7 +24,7 @@ load_virtio() { load_chain virtio_pci && load_chain virtio_blk; }
 expect_success "virtio-blk: load virtio-pci and virtio-blk" load_virtio
 wait_for 30 test -L "/sys/bus/pci/devices/$virtio/driver"
 driver_pass "virtio-blk" bounce32 "$virtio" virtio-pci virtio_disk --mask 32 \
-	--checks all,cpu_wrote_to_device_buffer,device_wrote_to_device_buffer
+	--checks all,cpu_wrote_to_device_buffer,device_wrote_to_device_buffer,dma_after_unmap
 expect_success "virtio-blk: rmmod altdma" rmmod altdma
 expect_success "virtio-blk: rmmod virtio_blk" rmmod virtio_blk
 expect_success "virtio-blk: unbind virtio-pci" \

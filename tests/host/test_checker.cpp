@@ -391,6 +391,11 @@ TEST_F(Checker, OutstandingMappingsGroupByStackKindDirectionAndSize)
 	EXPECT_STREQ(g[2].kind, "coherent");
 	EXPECT_EQ(g[2].stack, 13u);
 	EXPECT_EQ(counts().findings[ALTDMA_CHECK_LEAK], 41u);
+	// A later unbind lists them again (still live) and counts only new ones.
+	altdma_dma_t late = map(kDma32Ram + 0x200000, 64, ALTDMA_TO_DEVICE);
+	ASSERT_EQ(altdma_core_check_outstanding(core_, g, 4, 1), 4);
+	EXPECT_EQ(counts().findings[ALTDMA_CHECK_LEAK], 42u);
+	altdma_core_unmap_phys(core_, late, 64, ALTDMA_TO_DEVICE, 0);
 
 	for (altdma_dma_t d : rx)
 		altdma_core_unmap_phys(core_, d, 4096, ALTDMA_FROM_DEVICE, 0);
@@ -472,6 +477,27 @@ TEST_F(Checker, WithoutMemoryForEntriesMappingsGoUntrackedAndTheRestAreChecked)
 	// With no untracked mapping left, an unknown address is a finding again.
 	altdma_core_unmap_phys(core_, lost, 64, ALTDMA_TO_DEVICE, 0);
 	EXPECT_EQ(counts().findings[ALTDMA_CHECK_NOT_MAPPED], 1u);
+}
+
+// Maps in atomic context cannot wait for memory: the reserves made at
+// create hold them, one CPU taking from the others' once its own is empty.
+TEST_F(Checker, WithNoMemoryLeftMapsDrawOnThePerCpuReservesOfEveryCpu)
+{
+	create_checked();
+	plat().fail_all_allocs(true);
+	plat().set_thread_cpu(1);
+	std::vector<altdma_dma_t> held;
+	for (altdma_u32 i = 0; i < 256; i++)
+		held.push_back(map(kDma32Ram + 0x1000ull * i, 64));
+	EXPECT_EQ(counts().untracked, 0u) << "256 reserve entries over " << plat().nr_cpus << " CPUs";
+	altdma_dma_t lost = map(kDma32Ram + 0x200000, 64);
+	EXPECT_EQ(counts().untracked, 1u);
+	plat().fail_all_allocs(false);
+	altdma_core_unmap_phys(core_, lost, 64, ALTDMA_TO_DEVICE, 0);
+	for (altdma_dma_t dma : held)
+		altdma_core_unmap_phys(core_, dma, 64, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1);
+	EXPECT_EQ(counts().live, 0u);
 }
 
 TEST_F(Checker, MapsUnmapsAndSyncsFromSeveralThreadsFindNothing)
@@ -624,6 +650,129 @@ TEST_F(Checker, UnderBounceADeviceWriteIntoAToDeviceSlotIsFound)
 	altdma_core_unmap_phys(core_, dma, 3000, ALTDMA_TO_DEVICE, 0);
 	EXPECT_EQ(counts().findings[ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER], 2u);
 	EXPECT_EQ(counts().findings[ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER], 0u);
+}
+
+class CheckerQuarantine : public Checker {
+protected:
+	void SetUp() override
+	{
+		Checker::SetUp();
+		altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
+		cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
+		cfg.checks = ALTDMA_CHECK_DEFAULT | (1u << ALTDMA_CHECK_DMA_AFTER_UNMAP);
+		ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+		buf_ = plat().reserve(kNormalRam, 1 * MiB, 0x11);
+		ASSERT_NE(buf_, nullptr);
+	}
+	altdma_u64 outstanding()
+	{
+		altdma_core_stats st;
+		altdma_core_get_stats(core_, &st);
+		return st.outstanding_bounces;
+	}
+	std::uint8_t *buf_ = nullptr;
+};
+
+TEST_F(CheckerQuarantine, ADeviceWriteAfterUnmapIsFoundWithTheOffsetAndTheMappingsStack)
+{
+	fake::FakePlatform::set_thread_stack(41);
+	altdma_dma_t dma = map(kNormalRam, 3000, ALTDMA_FROM_DEVICE);
+	fake::FakePlatform::set_thread_stack(42);
+	std::uint8_t *slot = plat().virt(dma);
+	ASSERT_NE(slot, nullptr);
+	std::memset(slot, 0x22, 3000);	// the device's data
+	altdma_core_unmap_phys(core_, dma, 3000, ALTDMA_FROM_DEVICE, 0);
+	EXPECT_EQ(buf_[2999], 0x22) << "copied back before the quarantine";
+	EXPECT_EQ(slot[0], 0x6b) << "the freed slot holds the pattern";
+	EXPECT_EQ(slot[2999], 0x6b);
+	// The map right after gets another slot: the unmapped one is held.
+	altdma_dma_t next = map(kNormalRam + 0x10000, 3000, ALTDMA_FROM_DEVICE);
+	EXPECT_NE(next, dma);
+	altdma_core_unmap_phys(core_, next, 3000, ALTDMA_FROM_DEVICE, 0);
+
+	slot[1234] = 0;			// a late device write through the old address
+	EXPECT_EQ(only_finding(), -1) << "found when the slot leaves the quarantine";
+	EXPECT_EQ(outstanding(), 0u) << "stats let the quarantine go first";
+	altdma_u64 n = 0;
+	EXPECT_STREQ(name(only_finding(&n)), "dma_after_unmap");
+	EXPECT_EQ(n, 1u);
+	char want[128];
+	std::snprintf(want, sizeof(want),
+		      "dma_after_unmap: the device wrote DMA address %#llx after its unmap: byte 1234 of a 3000-byte bounced mapping at %#llx",
+		      static_cast<unsigned long long>(dma + 1234),
+		      static_cast<unsigned long long>(dma));
+	EXPECT_TRUE(logged(want)) << dev_.dump_log();
+	EXPECT_TRUE(logged("checker:   it was mapped at:")) << "the old mapping's stack";
+	altdma_core_check_report r[2] = {};
+	ASSERT_EQ(altdma_core_check_reports(core_, r, 2), 1);
+	EXPECT_EQ(r[0].flags, ALTDMA_CORE_CHECK_REPORT_MAP_STACK);
+	EXPECT_EQ(r[0].map_stack, 41u);
+}
+
+TEST_F(CheckerQuarantine, TheQuarantineNeverFailsAMapThatWouldSucceedWithoutIt)
+{
+	altdma_core_stats st;
+	altdma_core_get_stats(core_, &st);
+	// Map and unmap more than the pool holds, one mapping at a time, and
+	// then fill the pool whole while slots are quarantined.
+	const altdma_u64 chunk = 64 * 1024;
+	for (altdma_u64 i = 0; i < 2 * st.pool_size / chunk; i++) {
+		altdma_dma_t dma = map(kNormalRam, chunk, ALTDMA_TO_DEVICE);
+		ASSERT_NE(dma, ALTDMA_MAPPING_ERROR) << i << dev_.dump_log();
+		altdma_core_unmap_phys(core_, dma, chunk, ALTDMA_TO_DEVICE, 0);
+	}
+	std::vector<altdma_dma_t> held;
+	for (altdma_u64 i = 0; i < st.pool_size / chunk; i++) {
+		altdma_dma_t dma = map(kNormalRam, chunk, ALTDMA_TO_DEVICE);
+		ASSERT_NE(dma, ALTDMA_MAPPING_ERROR) << i << " of a full pool" << dev_.dump_log();
+		held.push_back(dma);
+	}
+	for (altdma_dma_t dma : held)
+		altdma_core_unmap_phys(core_, dma, chunk, ALTDMA_TO_DEVICE, 0);
+	EXPECT_EQ(only_finding(), -1) << dev_.dump_log();
+	EXPECT_EQ(outstanding(), 0u);
+}
+
+TEST_F(CheckerQuarantine, SlotsStillHeldAtDestroyAreCheckedToo)
+{
+	altdma_dma_t dma = map(kNormalRam, 512, ALTDMA_BIDIRECTIONAL);
+	altdma_core_unmap_phys(core_, dma, 512, ALTDMA_BIDIRECTIONAL, 0);
+	plat().virt(dma)[0] = 1;
+	destroy();
+	EXPECT_TRUE(logged("dma_after_unmap: the device wrote DMA address")) << dev_.dump_log();
+}
+
+TEST_F(Checker, UnderBounceWithEveryCheckSeveralThreadsFindNothing)
+{
+	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
+	cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
+	cfg.checks = ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN;
+	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	ASSERT_NE(plat().reserve(kNormalRam, 4 * MiB, 0x11), nullptr);
+	constexpr int kThreads = 4, kRounds = 1500;
+	std::vector<std::thread> threads;
+	for (int t = 0; t < kThreads; t++) {
+		threads.emplace_back([this, t] {
+			plat().set_thread_cpu(t);
+			for (int i = 0; i < kRounds; i++) {
+				altdma_phys_t phys = kNormalRam + 0x100000ull * t + 0x1000ull * (i % 64);
+				altdma_dir dir = i % 2 ? ALTDMA_TO_DEVICE : ALTDMA_FROM_DEVICE;
+				altdma_dma_t dma = altdma_core_map_phys(core_, phys, 3000, dir, 0);
+				if (dir == ALTDMA_TO_DEVICE)
+					altdma_core_sync_single_for_device(core_, dma, 3000, dir);
+				else
+					altdma_core_sync_single_for_cpu(core_, dma, 3000, dir);
+				altdma_core_unmap_phys(core_, dma, 3000, dir, 0);
+			}
+		});
+	}
+	for (std::thread &th : threads)
+		th.join();
+	altdma_core_stats st;
+	altdma_core_get_stats(core_, &st);
+	EXPECT_EQ(st.outstanding_bounces, 0u);
+	EXPECT_EQ(only_finding(), -1) << dev_.dump_log();
+	EXPECT_EQ(counts().live, 0u);
 }
 
 // A random workload of right and wrong calls; the model below decides,

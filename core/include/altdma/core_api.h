@@ -68,7 +68,10 @@ enum altdma_policy_kind {
  *	mapped, without a sync for the device since (checksums at map, sync
  *	and unmap);
  * device_wrote_to_device_buffer: under bounce, the device wrote into the
- *	slot of a TO_DEVICE mapping.
+ *	slot of a TO_DEVICE mapping;
+ * dma_after_unmap: under bounce, the device wrote a slot after its unmap
+ *	(unmapped slots are filled with a pattern and held in a quarantine
+ *	before reuse; a changed pattern is found when they leave it).
  */
 enum altdma_core_check_class {
 	ALTDMA_CHECK_NOT_MAPPED = 0,
@@ -83,13 +86,15 @@ enum altdma_core_check_class {
 	ALTDMA_CHECK_OVERLAP,
 	ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER,
 	ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER,
+	ALTDMA_CHECK_DMA_AFTER_UNMAP,
 	ALTDMA_CHECK_CLASS_COUNT,
 };
 
 /* The classes only named checks enable. */
 #define ALTDMA_CHECK_OPT_IN \
 	((1u << ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER) | \
-	 (1u << ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER))
+	 (1u << ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER) | \
+	 (1u << ALTDMA_CHECK_DMA_AFTER_UNMAP))
 /* What 0 (and checks=all) means: every class but the opt-in ones. */
 #define ALTDMA_CHECK_DEFAULT \
 	(((1u << ALTDMA_CHECK_CLASS_COUNT) - 1) & ~ALTDMA_CHECK_OPT_IN)

@@ -13,7 +13,7 @@ constexpr const char *kClassNames[ALTDMA_CHECK_CLASS_COUNT] = {
 	"wrong_kind",	  "sync_range",	    "sync_direction",
 	"sg_mismatch",	  "sg_segment",	    "leak",
 	"overlap",	  "cpu_wrote_to_device_buffer",
-	"device_wrote_to_device_buffer",
+	"device_wrote_to_device_buffer", "dma_after_unmap",
 };
 
 constexpr const char *kDirNames[4] = {
@@ -354,6 +354,22 @@ void Checker::check_sums(const char *op, const LiveEntry &m)
 	       op, m.dma, m.size);
 }
 
+altdma_u32 Checker::unmapped_stack(altdma_dma_t dma)
+{
+	Tombstone t;
+
+	return table_.find_tombstone(dma, &t) ? t.map_stack : 0;
+}
+
+void Checker::written_after_unmap(altdma_dma_t dma, altdma_u64 size,
+				  altdma_u64 offset, altdma_u32 stack)
+{
+	report(note(ALTDMA_CHECK_DMA_AFTER_UNMAP, "quarantine", dma + offset, size),
+	       ALTDMA_CHECK_DMA_AFTER_UNMAP, Stacks{ stack != 0, stack, false, 0 },
+	       "dma_after_unmap: the device wrote DMA address %#llx after its unmap: byte %llu of a %llu-byte bounced mapping at %#llx",
+	       dma + offset, offset, size, dma);
+}
+
 void Checker::track(const LiveEntry &e)
 {
 	const LiveEntry *self = table_.insert(e);
@@ -622,11 +638,7 @@ long Checker::outstanding(struct altdma_core_check_group *out, altdma_u64 max,
 			t.slots[j] = t.slots[j - 1];
 		t.slots[j] = s;
 	}
-	altdma_u64 entries = t.overflow;
-	for (altdma_u64 i = 0; i < n; i++) {
-		entries += t.slots[i].count;
-		if (i >= max)
-			continue;
+	for (altdma_u64 i = 0; i < n && i < max; i++) {
 		out[i].count = t.slots[i].count;
 		out[i].size = t.slots[i].key.size;
 		out[i].first_dma = t.slots[i].first_dma;
@@ -642,8 +654,9 @@ long Checker::outstanding(struct altdma_core_check_group *out, altdma_u64 max,
 		n++;
 	}
 	altdma_plat_free(t.slots);
-	if (leaks && (classes_ & (1u << ALTDMA_CHECK_LEAK)))
-		findings_[ALTDMA_CHECK_LEAK].add(entries);
+	// Listed at every unbind while live, counted once.
+	if (leaks && enabled(ALTDMA_CHECK_LEAK))
+		findings_[ALTDMA_CHECK_LEAK].add(table_.count_leaks());
 	return static_cast<long>(n);
 }
 

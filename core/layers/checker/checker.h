@@ -16,6 +16,7 @@
 #include "base/spin_lock.h"
 #include "base/status.h"
 #include "layers/checker/live_table.h"
+#include "policy/bounce/slot_quarantine.h"
 
 namespace altdma {
 
@@ -24,7 +25,7 @@ class BouncePolicy;
 // "not_mapped", ...: the class's name in reports, configfs and debugfs.
 const char *check_class_name(enum altdma_core_check_class cls);
 
-class Checker {
+class Checker final : public QuarantineObserver {
 public:
 	// @classes: a bit per enum altdma_core_check_class (0: ALTDMA_CHECK_DEFAULT).
 	static Result<Checker *> create(struct altdma_plat_device *plat,
@@ -33,6 +34,12 @@ public:
 	// The policy's bounce side, when it has one (the slots the
 	// device_wrote_to_device_buffer check reads).
 	void set_bounce(BouncePolicy *bounce) { bounce_ = bounce; }
+	// Whether the bounce pool should quarantine unmapped slots for it.
+	bool wants_quarantine() const { return enabled(ALTDMA_CHECK_DMA_AFTER_UNMAP); }
+
+	altdma_u32 unmapped_stack(altdma_dma_t dma) override;
+	void written_after_unmap(altdma_dma_t dma, altdma_u64 size,
+				 altdma_u64 offset, altdma_u32 stack) override;
 	Checker(const Checker &) = delete;
 	Checker &operator=(const Checker &) = delete;
 

@@ -45,8 +45,14 @@ LiveTable::~LiveTable()
 	}
 	if (memory_)
 		destroy_aligned_array(memory_, kBuckets);
-	SpinLockGuard guard(reserve_lock_);
-	free_list(reserve_);
+	if (reserves_) {
+		for (altdma_u32 i = 0; i < nr_reserves_; i++) {
+			SpinLockGuard guard(reserves_[i].lock);
+
+			free_list(reserves_[i].head);
+		}
+		destroy_aligned_array(reserves_, nr_reserves_);
+	}
 }
 
 Status LiveTable::init()
@@ -57,29 +63,48 @@ Status LiveTable::init()
 	memory_ = create_aligned_array<MemoryBucket>(kBuckets, ALTDMA_GFP_KERNEL);
 	if (!memory_)
 		return Status::kNoMemory;
-	for (altdma_u32 i = 0; i < kReserve; i++) {
-		auto *e = static_cast<LiveEntry *>(
-			altdma_plat_alloc(sizeof(LiveEntry), ALTDMA_GFP_KERNEL));
-		if (!e)
-			return Status::kNoMemory;
-		SpinLockGuard guard(reserve_lock_);
-		e->next = reserve_;
-		reserve_ = e;
+	altdma_u32 cpus = altdma_plat_nr_cpus() ? altdma_plat_nr_cpus() : 1;
+	altdma_u32 per_cpu = kReserve / cpus > kReservePerCpu ? kReserve / cpus :
+								 kReservePerCpu;
+
+	reserves_ = create_aligned_array<CpuReserve>(cpus, ALTDMA_GFP_KERNEL);
+	if (!reserves_)
+		return Status::kNoMemory;
+	nr_reserves_ = cpus;
+	for (altdma_u32 cpu = 0; cpu < cpus; cpu++) {
+		for (altdma_u32 i = 0; i < per_cpu; i++) {
+			auto *e = static_cast<LiveEntry *>(
+				altdma_plat_alloc(sizeof(LiveEntry), ALTDMA_GFP_KERNEL));
+			if (!e)
+				return Status::kNoMemory;
+			SpinLockGuard guard(reserves_[cpu].lock);
+			e->next = reserves_[cpu].head;
+			reserves_[cpu].head = e;
+		}
 	}
 	return Status::kOk;
 }
 
+// The caller's CPU's own first (the CPU may change meanwhile: the lock,
+// not the CPU, guards the list).
 LiveEntry *LiveTable::take_reserve()
 {
-	SpinLockGuard guard(reserve_lock_);
-	LiveEntry *e = reserve_;
+	altdma_u32 first = altdma_plat_cpu_id() % nr_reserves_;
 
-	if (e)
-		reserve_ = e->next;
-	return e;
+	for (altdma_u32 i = 0; i < nr_reserves_; i++) {
+		CpuReserve &r = reserves_[(first + i) % nr_reserves_];
+		SpinLockGuard guard(r.lock);
+		LiveEntry *e = r.head;
+
+		if (e) {
+			r.head = e->next;
+			return e;
+		}
+	}
+	return nullptr;
 }
 
-// A bucket's own spares first (no other lock), then the shared reserve,
+// A bucket's own spares first (no other lock), then the per-CPU reserves,
 // then new memory that needs no sleep: maps come in any context.
 LiveEntry *LiveTable::take_entry_locked(Bucket &b)
 {
@@ -326,6 +351,21 @@ void LiveTable::for_each(void (*fn)(void *ctx, const LiveEntry &e), void *ctx)
 		for (const LiveEntry *e = buckets_[i].head; e; e = e->next)
 			fn(ctx, *e);
 	}
+}
+
+altdma_u64 LiveTable::count_leaks()
+{
+	altdma_u64 n = 0;
+
+	for (altdma_u32 i = 0; i < kBuckets; i++) {
+		SpinLockGuard guard(buckets_[i].lock);
+
+		for (LiveEntry *e = buckets_[i].head; e; e = e->next) {
+			n += !e->leak_counted;
+			e->leak_counted = true;
+		}
+	}
+	return n;
 }
 
 bool LiveTable::absorb_untracked()

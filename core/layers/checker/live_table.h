@@ -4,9 +4,11 @@
 // but per device. An entry is found by its first address, or by an address
 // inside it (syncs of part of a mapping); each bucket remembers the last
 // entries removed from it, so that a second unmap can be told from an
-// address never mapped. Entries come from a reserve made at create and
-// grown without sleeping; when memory runs out a mapping goes untracked
-// (counted), and the rest are still checked. A second index keys the
+// address never mapped. Entries come from a bucket's own spares (entries
+// freed there), then from per-CPU reserves made at create (for maps in
+// atomic context, which cannot sleep for memory), then from memory taken
+// without sleeping; when that runs out a mapping goes untracked (counted),
+// and the rest are still checked. A second index keys the
 // entries by the memory they map (their first page), for overlaps.
 #ifndef ALTDMA_CORE_LIVE_TABLE_H
 #define ALTDMA_CORE_LIVE_TABLE_H
@@ -49,6 +51,7 @@ struct LiveEntry {
 	altdma_u64 cpu_sum;		// the data checks' checksums: of the original
 	altdma_u64 device_sum;		// and of the slot
 	altdma_u8 sums;			// which of the two are set (kSum*)
+	bool leak_counted;		// counted as a leak at an unbind already
 	enum altdma_dir dir;
 	LiveKind kind;
 };
@@ -68,14 +71,16 @@ public:
 	static constexpr altdma_u32 kBuckets = 256;
 	static constexpr altdma_u32 kBucketShift = ALTDMA_PAGE_SHIFT;
 	static constexpr altdma_u32 kTombstones = 4;
+	// Reserve entries: kReserve over all CPUs, at least kReservePerCpu each.
 	static constexpr altdma_u32 kReserve = 256;
+	static constexpr altdma_u32 kReservePerCpu = 32;
 
 	LiveTable() = default;
 	~LiveTable();
 	LiveTable(const LiveTable &) = delete;
 	LiveTable &operator=(const LiveTable &) = delete;
 
-	// The buckets and the first reserve; may sleep.
+	// The buckets and the per-CPU reserves; may sleep.
 	Status init();
 
 	// Adds a copy of @e; returns it (to compare pointers with only), or
@@ -112,6 +117,10 @@ public:
 	// bucket's lock held meanwhile (@fn must not call back in).
 	void for_each(void (*fn)(void *ctx, const LiveEntry &e), void *ctx);
 
+	// Marks every live entry as counted as a leak; returns how many were
+	// not yet.
+	altdma_u64 count_leaks();
+
 	altdma_u64 live() const { return live_.get(); }
 	altdma_u64 untracked() const { return untracked_.get(); }
 	// An unmap of an untracked mapping finds nothing: absorbs one if any
@@ -143,6 +152,12 @@ private:
 	}
 	void index_memory(LiveEntry *e);
 	void unindex_memory(LiveEntry *e);
+	// One CPU's reserve; a CPU whose own is empty takes from the others'.
+	struct alignas(ALTDMA_CACHE_LINE_BYTES) CpuReserve {
+		SpinLock lock{ ALTDMA_LOCK_CLASS_CHECKER_RESERVE };
+		LiveEntry *head ALTDMA_GUARDED_BY(lock) = nullptr;
+	};
+
 	LiveEntry *take_entry_locked(Bucket &b);
 	LiveEntry *take_reserve();
 	static int fit(const LiveEntry &e, const Want &want, bool kind);
@@ -152,8 +167,8 @@ private:
 
 	Bucket *buckets_ = nullptr;
 	MemoryBucket *memory_ = nullptr;
-	SpinLock reserve_lock_{ ALTDMA_LOCK_CLASS_CHECKER_RESERVE };
-	LiveEntry *reserve_ ALTDMA_GUARDED_BY(reserve_lock_) = nullptr;
+	CpuReserve *reserves_ = nullptr;
+	altdma_u32 nr_reserves_ = 0;
 	altdma_u64 max_size_ = 0;	// the largest entry ever: how far back inside looks
 	altdma_u64 max_memory_size_ = 0;	// the same, of the memory index
 	Counter live_;

@@ -61,6 +61,11 @@ public:
 	{
 		return pool_.slot_phys(dma);
 	}
+	Status enable_quarantine(QuarantineObserver *observer)
+	{
+		return pool_.enable_quarantine(observer);
+	}
+	altdma_u32 drain_quarantine() { return pool_.drain_quarantine(); }
 
 private:
 	altdma_u64 pool_limit(const DeviceLimits &limits) const;

@@ -36,8 +36,10 @@ altdma_u64 kept_align_mask(altdma_u64 min_align_mask, altdma_u64 size)
 
 } // namespace
 
+// The owner drained the quarantine (its observer may be gone now).
 BouncePool::~BouncePool()
 {
+	destroy_object(quarantine_);
 	destroy_aligned_array(areas_, nr_areas_);
 	for (altdma_u32 i = 0; i < nr_chunks_; i++)
 		pages_.release(chunks_[i].dma, chunks_[i].size);
@@ -173,6 +175,30 @@ altdma_dma_t BouncePool::reserve(const BounceRequest &req, altdma_u64 limit,
 		}
 	}
 	return ALTDMA_MAPPING_ERROR;
+}
+
+// With a quarantine, a full pool first gets back the quarantined slots:
+// the quarantine never fails a map that would succeed without it.
+altdma_dma_t BouncePool::reserve_or_drain(const BounceRequest &req,
+					  altdma_u64 limit,
+					  BounceMapping *mapping,
+					  BounceArea **area)
+{
+	altdma_dma_t dma = reserve(req, limit, mapping, area);
+
+	if (dma == ALTDMA_MAPPING_ERROR && drain_quarantine())
+		dma = reserve(req, limit, mapping, area);
+	return dma;
+}
+
+Status BouncePool::enable_quarantine(QuarantineObserver *observer)
+{
+	if (quarantine_)
+		return Status::kOk;
+	// An eighth of the pool at most: the rest stays free for mappings.
+	quarantine_ = create_object<SlotQuarantine>(ALTDMA_GFP_KERNEL, observer,
+						    nr_chunks_ * chunk_size_ / 8);
+	return quarantine_ ? Status::kOk : Status::kNoMemory;
 }
 
 // Three different failures, told apart (swiotlb reports all three as "full").
@@ -338,7 +364,7 @@ altdma_dma_t BouncePool::map(altdma_phys_t orig, altdma_u64 size,
 	};
 	BounceMapping m;
 	BounceArea *area;
-	altdma_dma_t dma = reserve(req, limit, &m, &area);
+	altdma_dma_t dma = reserve_or_drain(req, limit, &m, &area);
 	if (dma == ALTDMA_MAPPING_ERROR && lowest_dma_ > limit) {
 		report_unreachable(size, limit);
 		return ALTDMA_MAPPING_ERROR;
@@ -425,7 +451,10 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 	check_guards("unmap", m, dma);
 	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
 		bounce_copy(m, 0, m.size, false);
-	area->release(m.bounce);
+	if (quarantine_)
+		quarantine_->hold(area, m.bounce, dma, m.size);
+	else
+		area->release(m.bounce);
 }
 
 // A sync of [dma, dma + size) inside a live mapping: checks its red zones,
@@ -489,7 +518,7 @@ Result<CoherentBlock> BouncePool::alloc_coherent(altdma_u64 size,
 	};
 	BounceMapping m;
 	BounceArea *area;
-	altdma_dma_t dma = reserve(req, limit, &m, &area);
+	altdma_dma_t dma = reserve_or_drain(req, limit, &m, &area);
 
 	if (dma == ALTDMA_MAPPING_ERROR && lowest_dma_ > limit) {
 		report_unreachable(size, limit);
@@ -532,6 +561,7 @@ altdma_u64 BouncePool::list_live(struct altdma_core_live_mapping *out,
 {
 	altdma_u64 live = 0;
 
+	drain_quarantine();
 	for (altdma_u32 i = 0; i < nr_areas_; i++)
 		live += areas_[i].list_live(out, max, live);
 	return live;
@@ -551,6 +581,7 @@ altdma_u64 BouncePool::used_bytes() const
 // several do (their areas need not have peaked together).
 void BouncePool::read_stats(struct altdma_core_stats *stats)
 {
+	drain_quarantine();
 	stats->pool_size = nr_chunks_ * chunk_size_;
 	stats->pool_lowest_dma = nr_chunks_ ? lowest_dma_ : 0;
 	stats->pool_highest_dma = highest_dma_;

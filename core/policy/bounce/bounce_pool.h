@@ -27,6 +27,7 @@
 #include "policy/bounce/bounce_area.h"
 #include "policy/bounce/bounce_stats.h"
 #include "policy/mapping_policy.h"
+#include "policy/bounce/slot_quarantine.h"
 #include "policy/reachable_pages.h"
 
 namespace altdma {
@@ -83,6 +84,16 @@ public:
 	// allocation; the pool is then left as it was.
 	void free_coherent(altdma_dma_t dma);
 
+	// From now on unmapped slots go through a quarantine whose findings
+	// @observer hears of (after init; may sleep).
+	Status enable_quarantine(QuarantineObserver *observer);
+	// Checks and releases every quarantined slot; returns how many.
+	altdma_u32 drain_quarantine()
+	{
+		return quarantine_ ? quarantine_->drain() : 0;
+	}
+
+	// (Both release the quarantine first: its slots are not mappings.)
 	void read_stats(struct altdma_core_stats *stats);
 	altdma_u64 list_live(struct altdma_core_live_mapping *out,
 			     altdma_u64 max);
@@ -111,6 +122,8 @@ private:
 				 altdma_dma_t dma, altdma_u64 *size);
 	altdma_dma_t reserve(const BounceRequest &req, altdma_u64 limit,
 			     BounceMapping *mapping, BounceArea **area);
+	altdma_dma_t reserve_or_drain(const BounceRequest &req, altdma_u64 limit,
+				      BounceMapping *mapping, BounceArea **area);
 	bool reachable(altdma_dma_t dma, const BounceMapping &m,
 		       altdma_u64 limit, BounceArea *area);
 	void report_failure(altdma_u64 size, BounceFailure why);
@@ -143,6 +156,7 @@ private:
 	altdma_dma_t lowest_dma_ = kU64Max;
 	altdma_dma_t highest_dma_ = 0;
 	BounceStats stats_;
+	SlotQuarantine *quarantine_ = nullptr;
 };
 
 } // namespace altdma
