@@ -127,7 +127,7 @@ static void altdma_check_print_group(struct altdma_attachment *att,
  * @att: an attachment with the checker
  * @when: what just ended ("driver nvme unbound")
  *
- * Each live entry counts as a leak finding.
+ * Each live entry not counted at an earlier unbind counts as a leak finding.
  *
  * Context: process context, with altdma_attach_lock held; may sleep.
  * Return: how many mappings and allocations are live, or a negative errno.
@@ -179,7 +179,7 @@ out:
  *
  * What altdma does itself when a driver bound over a rule's attachment
  * unbinds; for a driver that attached its device itself, before detach.
- * Each live mapping and allocation counts as one leak finding.
+ * Each live mapping and allocation counts as one leak finding, once.
  *
  * Context: process context; takes a mutex; may sleep.
  * Return: how many mappings and allocations were live, or as

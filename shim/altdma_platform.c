@@ -155,7 +155,7 @@ void altdma_plat_dump_stack(void)
 }
 
 /* Frames kept per saved stack: the driver is within the first few. */
-#define ALTDMA_STACK_DEPTH 16
+#define ALTDMA_STACK_DEPTH 12
 
 /* Set once stack_depot_init() succeeded: before, a save would oops. */
 static bool altdma_stack_ready;
@@ -223,7 +223,7 @@ static bool altdma_stack_frame_is_dma_api(unsigned long ip)
 	if (within_module(ip, THIS_MODULE))
 		return true;
 	n = snprintf(name, sizeof(name), "%ps", (void *)ip);
-	if (n > 0 && n < sizeof(name) && name[n - 1] == ']')
+	if (n > 0 && n < (int)sizeof(name) && name[n - 1] == ']')
 		return false;	/* another module's: "func [module]" */
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))

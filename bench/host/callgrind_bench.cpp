@@ -43,7 +43,19 @@ constexpr Case kCases[] = {
 	 Kind::BounceFastMap, 65536},
 	{"force-bounce map+unmap 4k, 64-byte red zones (fast table)", ALTDMA_POLICY_BOUNCE,
 	 ALTDMA_BOUNCE_FORCE | ALTDMA_BOUNCE_GUARD_BYTES, 64, Kind::BounceFastMap, 4096},
+	// The checker (checks=all) without the stack depot's cost: the fake's
+	// stack save is a counter.
+	{"direct + checks=all map+unmap 4k", ALTDMA_POLICY_DIRECT, ALTDMA_FLAG_CHECKS, 0, Kind::Map,
+	 4096},
+	{"direct + checks=all map_sg+unmap_sg 16x4k", ALTDMA_POLICY_DIRECT, ALTDMA_FLAG_CHECKS, 0,
+	 Kind::MapSg, 4096},
+	{"direct + checks=all sync_for_cpu+sync_for_device 4k", ALTDMA_POLICY_DIRECT,
+	 ALTDMA_FLAG_CHECKS, 0, Kind::Sync, 4096},
 };
+
+// What the sync case syncs: one mapping, made before (the checker checks
+// a sync against it).
+altdma_dma_t synced_dma;
 
 void one_op(altdma_core_device *core, const Case &c, fake::SgChain &sg, int i)
 {
@@ -68,8 +80,8 @@ void one_op(altdma_core_device *core, const Case &c, fake::SgChain &sg, int i)
 		altdma_core_unmap_sg(core, sg.head(), sg.nents(), ALTDMA_BIDIRECTIONAL, 0);
 		break;
 	case Kind::Sync:
-		altdma_core_sync_single_for_cpu(core, phys, c.size, ALTDMA_BIDIRECTIONAL);
-		altdma_core_sync_single_for_device(core, phys, c.size, ALTDMA_BIDIRECTIONAL);
+		altdma_core_sync_single_for_cpu(core, synced_dma, c.size, ALTDMA_BIDIRECTIONAL);
+		altdma_core_sync_single_for_device(core, synced_dma, c.size, ALTDMA_BIDIRECTIONAL);
 		break;
 	}
 }
@@ -92,12 +104,14 @@ int run(const Case &c, int ops)
 	}
 	for (int i = 0; i < 16; i++)
 		sg.add(kRam + i * 4096, 4096);
+	synced_dma = altdma_core_map_phys(core, kRam, c.size, ALTDMA_BIDIRECTIONAL, 0);
 	for (int i = 0; i < kWarmup; i++)
 		one_op(core, c, sg, i);
 	CALLGRIND_START_INSTRUMENTATION;
 	for (int i = 0; i < ops; i++)
 		one_op(core, c, sg, i);
 	CALLGRIND_STOP_INSTRUMENTATION;
+	altdma_core_unmap_phys(core, synced_dma, c.size, ALTDMA_BIDIRECTIONAL, 0);
 	altdma_core_destroy(core);
 	return 0;
 }

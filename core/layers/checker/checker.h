@@ -37,7 +37,7 @@ public:
 	// Whether the bounce pool should quarantine unmapped slots for it.
 	bool wants_quarantine() const { return enabled(ALTDMA_CHECK_DMA_AFTER_UNMAP); }
 
-	altdma_u32 unmapped_stack(altdma_dma_t dma) override;
+	altdma_u32 unmapped_stack(altdma_dma_t dma, altdma_u64 size) override;
 	void written_after_unmap(altdma_dma_t dma, altdma_u64 size,
 				 altdma_u64 offset, altdma_u32 stack) override;
 	Checker(const Checker &) = delete;

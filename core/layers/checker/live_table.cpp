@@ -44,7 +44,7 @@ LiveTable::~LiveTable()
 		destroy_aligned_array(buckets_, kBuckets);
 	}
 	if (memory_)
-		destroy_aligned_array(memory_, kBuckets);
+		destroy_aligned_array(memory_, kBuckets + 1);
 	if (reserves_) {
 		for (altdma_u32 i = 0; i < nr_reserves_; i++) {
 			SpinLockGuard guard(reserves_[i].lock);
@@ -60,10 +60,13 @@ Status LiveTable::init()
 	buckets_ = create_aligned_array<Bucket>(kBuckets, ALTDMA_GFP_KERNEL);
 	if (!buckets_)
 		return Status::kNoMemory;
-	memory_ = create_aligned_array<MemoryBucket>(kBuckets, ALTDMA_GFP_KERNEL);
+	memory_ = create_aligned_array<MemoryBucket>(kBuckets + 1, ALTDMA_GFP_KERNEL);
 	if (!memory_)
 		return Status::kNoMemory;
 	altdma_u32 cpus = altdma_plat_nr_cpus() ? altdma_plat_nr_cpus() : 1;
+
+	if (cpus > kMaxReserves)
+		cpus = kMaxReserves;
 	altdma_u32 per_cpu = kReserve / cpus > kReservePerCpu ? kReserve / cpus :
 								 kReservePerCpu;
 
@@ -123,11 +126,6 @@ LiveEntry *LiveTable::take_entry_locked(Bucket &b)
 
 namespace {
 
-altdma_u32 memory_bucket_of(altdma_phys_t phys)
-{
-	return (phys >> ALTDMA_PAGE_SHIFT) & (LiveTable::kBuckets - 1);
-}
-
 void raise_to(altdma_u64 *max, altdma_u64 size)
 {
 	altdma_u64 seen = __atomic_load_n(max, __ATOMIC_RELAXED);
@@ -140,33 +138,44 @@ void raise_to(altdma_u64 *max, altdma_u64 size)
 
 } // namespace
 
+altdma_u32 LiveTable::memory_index_of(const LiveEntry &e) const
+{
+	if (e.size > kLargeBytes)
+		return kBuckets;
+	return (e.phys >> ALTDMA_PAGE_SHIFT) & (kBuckets - 1);
+}
+
 // Under the entry's bucket lock: an entry is in both indexes or in none
 // whenever a bucket's lock is free.
 void LiveTable::index_memory(LiveEntry *e)
 {
 	if (!indexed(*e))
 		return;
-	MemoryBucket &m = memory_[memory_bucket_of(e->phys)];
+	altdma_u32 index = memory_index_of(*e);
+	MemoryBucket &m = memory_[index];
 	SpinLockGuard guard(m.lock);
 
 	e->memory_next = m.head;
 	m.head = e;
-	raise_to(&max_memory_size_, e->size);
+	raise_to(&memory_max_[index], e->size ? e->size : 1);
 }
 
 void LiveTable::unindex_memory(LiveEntry *e)
 {
 	if (!indexed(*e))
 		return;
-	MemoryBucket &m = memory_[memory_bucket_of(e->phys)];
+	altdma_u32 index = memory_index_of(*e);
+	MemoryBucket &m = memory_[index];
 	SpinLockGuard guard(m.lock);
 
 	for (LiveEntry **link = &m.head; *link; link = &(*link)->memory_next) {
 		if (*link == e) {
 			*link = e->memory_next;
-			return;
+			break;
 		}
 	}
+	if (!m.head)
+		__atomic_store_n(&memory_max_[index], 0, __ATOMIC_RELAXED);
 }
 
 const LiveEntry *LiveTable::insert(const LiveEntry &e)
@@ -195,8 +204,7 @@ int LiveTable::fit(const LiveEntry &e, const Want &want, bool kind)
 	       (e.dir == want.dir);
 }
 
-bool LiveTable::remove(altdma_dma_t dma, const Want &want,
-		       altdma_u32 unmap_stack, LiveEntry *out)
+bool LiveTable::remove(altdma_dma_t dma, const Want &want, LiveEntry *out)
 {
 	Bucket &b = buckets_[bucket_of(dma)];
 	SpinLockGuard guard(b.lock);
@@ -224,7 +232,7 @@ bool LiveTable::remove(altdma_dma_t dma, const Want &want,
 	b.spare = e;
 	Tombstone &t = b.tombs[b.next_tomb];
 	b.next_tomb = (b.next_tomb + 1) % kTombstones;
-	t = Tombstone{ dma, out->size, out->stack, unmap_stack, out->kind, true };
+	t = Tombstone{ dma, out->size, out->stack, out->kind, true };
 	live_.sub(1);
 	return true;
 }
@@ -280,33 +288,59 @@ bool LiveTable::find_containing(altdma_dma_t dma, const Want &want,
 	return false;
 }
 
-// Entries are indexed by their first page: one starting up to the largest
-// size ever indexed below @phys may reach into [phys, phys + size).
+bool LiveTable::find_overlap_locked(const MemoryBucket &m, const LiveEntry *self,
+				    altdma_phys_t phys, altdma_phys_t last,
+				    bool (*conflicts)(const void *ctx, const LiveEntry &e),
+				    const void *ctx, LiveEntry *out)
+{
+	for (const LiveEntry *e = m.head; e; e = e->memory_next) {
+		altdma_u64 e_last = e->phys + (e->size ? e->size - 1 : 0);
+
+		if (e == self || e->phys > last || e_last < phys || !conflicts(ctx, *e))
+			continue;
+		*out = *e;
+		return true;
+	}
+	return false;
+}
+
+// Small entries are indexed by their first page: one starting up to
+// kLargeBytes below @phys may reach into [phys, phys + size). A bucket
+// whose entries are all too small to reach that far is passed unlocked.
 bool LiveTable::find_overlap(const LiveEntry *self, altdma_phys_t phys,
 			     altdma_u64 size,
 			     bool (*conflicts)(const void *ctx, const LiveEntry &e),
 			     const void *ctx, LiveEntry *out)
 {
-	altdma_u64 reach = __atomic_load_n(&max_memory_size_, __ATOMIC_RELAXED);
-	altdma_u64 last = phys + (size ? size - 1 : 0);
-	altdma_u64 first_page = (phys > reach ? phys - reach : 0) >> ALTDMA_PAGE_SHIFT;
+	altdma_phys_t last = phys + (size ? size - 1 : 0);
+	altdma_u64 first_page = (phys > kLargeBytes ? phys - kLargeBytes : 0) >> ALTDMA_PAGE_SHIFT;
 	altdma_u64 pages = (last >> ALTDMA_PAGE_SHIFT) - first_page + 1;
+	// Past one lap a bucket holds pages of several distances: no passing.
+	bool wraps = pages > kBuckets;
 
-	if (pages > kBuckets)
+	if (__atomic_load_n(&memory_max_[kBuckets], __ATOMIC_RELAXED)) {
+		SpinLockGuard guard(large().lock);
+
+		if (find_overlap_locked(large(), self, phys, last, conflicts, ctx, out))
+			return true;
+	}
+	if (wraps)
 		pages = kBuckets;
 	for (altdma_u64 i = 0; i < pages; i++) {
-		MemoryBucket &m = memory_[(first_page + i) & (kBuckets - 1)];
+		altdma_u64 page = first_page + i;
+		altdma_u32 index = page & (kBuckets - 1);
+		altdma_u64 largest = __atomic_load_n(&memory_max_[index], __ATOMIC_RELAXED);
+		altdma_phys_t page_end = (page + 1) << ALTDMA_PAGE_SHIFT;
+
+		// An entry starting in this page, at page_end - 1 at the latest,
+		// reaches @phys only with phys - page_end + 2 bytes or more.
+		if (!largest || (!wraps && page_end <= phys && largest + page_end <= phys + 1))
+			continue;
+		MemoryBucket &m = memory_[index];
 		SpinLockGuard guard(m.lock);
 
-		for (const LiveEntry *e = m.head; e; e = e->memory_next) {
-			altdma_u64 e_last = e->phys + (e->size ? e->size - 1 : 0);
-
-			if (e == self || e->phys > last || e_last < phys ||
-			    !conflicts(ctx, *e))
-				continue;
-			*out = *e;
+		if (find_overlap_locked(m, self, phys, last, conflicts, ctx, out))
 			return true;
-		}
 	}
 	return false;
 }

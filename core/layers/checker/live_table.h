@@ -56,12 +56,13 @@ struct LiveEntry {
 	LiveKind kind;
 };
 
-// An entry removed lately: enough to say "already unmapped, by whom".
+// An entry removed lately: enough to say "already unmapped" and show the
+// mapping's stack. (The unmap's own stack is not saved: a stack costs more
+// than the rest of an unmap's checks.)
 struct Tombstone {
 	altdma_dma_t dma;
 	altdma_u64 size;
 	altdma_u32 map_stack;
-	altdma_u32 unmap_stack;
 	LiveKind kind;
 	bool used;
 };
@@ -71,9 +72,11 @@ public:
 	static constexpr altdma_u32 kBuckets = 256;
 	static constexpr altdma_u32 kBucketShift = ALTDMA_PAGE_SHIFT;
 	static constexpr altdma_u32 kTombstones = 4;
-	// Reserve entries: kReserve over all CPUs, at least kReservePerCpu each.
+	// Reserve entries: kReserve over all CPUs, at least kReservePerCpu in
+	// each of at most kMaxReserves lists (CPUs beyond share them).
 	static constexpr altdma_u32 kReserve = 256;
 	static constexpr altdma_u32 kReservePerCpu = 32;
+	static constexpr altdma_u32 kMaxReserves = 32;
 
 	LiveTable() = default;
 	~LiveTable();
@@ -95,9 +98,8 @@ public:
 		enum altdma_dir dir;
 	};
 	// Removes the entry starting at @dma that best fits @want into *@out
-	// (and a tombstone with @unmap_stack); false if there is none.
-	bool remove(altdma_dma_t dma, const Want &want, altdma_u32 unmap_stack,
-		    LiveEntry *out);
+	// (and leaves a tombstone); false if there is none.
+	bool remove(altdma_dma_t dma, const Want &want, LiveEntry *out);
 	// An entry starting at @dma, or else one holding @dma, that best fits
 	// @want (its kind is not compared), into *@out.
 	bool find_containing(altdma_dma_t dma, const Want &want, LiveEntry *out);
@@ -141,6 +143,9 @@ private:
 		SpinLock lock{ ALTDMA_LOCK_CLASS_CHECKER_MEMORY };
 		LiveEntry *head ALTDMA_GUARDED_BY(lock) = nullptr;
 	};
+	// Entries larger than this are kept apart in large(): a search looks
+	// back this far in the page-keyed buckets, and through large() whole.
+	static constexpr altdma_u64 kLargeBytes = 16 * ALTDMA_PAGE_SIZE;
 
 	static altdma_u32 bucket_of(altdma_dma_t dma)
 	{
@@ -150,8 +155,14 @@ private:
 	{
 		return e.phys != ALTDMA_PHYS_INVALID && e.kind != LiveKind::kResource;
 	}
+	MemoryBucket &large() { return memory_[kBuckets]; }
+	altdma_u32 memory_index_of(const LiveEntry &e) const;
 	void index_memory(LiveEntry *e);
 	void unindex_memory(LiveEntry *e);
+	static bool find_overlap_locked(const MemoryBucket &m, const LiveEntry *self,
+					altdma_phys_t phys, altdma_phys_t last,
+					bool (*conflicts)(const void *ctx, const LiveEntry &e),
+					const void *ctx, LiveEntry *out);
 	// One CPU's reserve; a CPU whose own is empty takes from the others'.
 	struct alignas(ALTDMA_CACHE_LINE_BYTES) CpuReserve {
 		SpinLock lock{ ALTDMA_LOCK_CLASS_CHECKER_RESERVE };
@@ -166,11 +177,15 @@ private:
 	static void free_list(LiveEntry *e);
 
 	Bucket *buckets_ = nullptr;
+	// kBuckets keyed by page, then the one of the large entries.
 	MemoryBucket *memory_ = nullptr;
+	// Per memory bucket, the largest entry since it was last empty
+	// (atomic; together on few lines): a search passes a bucket whose
+	// entries cannot reach it, or none, without touching it.
+	altdma_u64 memory_max_[kBuckets + 1] = {};
 	CpuReserve *reserves_ = nullptr;
 	altdma_u32 nr_reserves_ = 0;
 	altdma_u64 max_size_ = 0;	// the largest entry ever: how far back inside looks
-	altdma_u64 max_memory_size_ = 0;	// the same, of the memory index
 	Counter live_;
 	Counter untracked_;		// mappings made while no entry could be had
 	Counter untracked_live_;	// of those, not yet unmapped (as far as known)

@@ -137,7 +137,7 @@ Result<BounceMapping> BounceArea::reserve(const BounceRequest &req,
 			req.orig, req.size,
 			static_cast<altdma_u32>(low + index * step -
 						(static_cast<altdma_u64>(first) << kSlotShift)),
-			count, req.dir, req.kind,
+			count, req.dir, req.kind, false,
 		};
 		used_slots_ += count;
 		next_ = (first + count) % nr_slots_;
@@ -155,7 +155,7 @@ BounceMapping BounceArea::mapping_at(altdma_u32 head) const
 
 	return BounceMapping{
 		r.orig, r.size, run_start + r.lead, run_start,
-		r.run_bytes(), r.dir, r.kind,
+		r.run_bytes(), r.dir, r.kind, r.quarantined,
 	};
 }
 
@@ -181,7 +181,7 @@ altdma_u64 BounceArea::list_live(struct altdma_core_live_mapping *out,
 	altdma_u64 live = 0;
 
 	for (altdma_u32 slot = 0; slot < nr_slots_; slot++) {
-		if (heads_[slot] != slot)
+		if (heads_[slot] != slot || records_[slot].quarantined)
 			continue;
 		if (first + live < max) {
 			BounceMapping m = mapping_at(slot);
@@ -237,6 +237,16 @@ void BounceArea::release(altdma_phys_t bounce, bool cancel)
 		heads_[i] = kFreeSlot;
 	used_slots_ -= count;
 	count_released_locked(records_[head], cancel);
+}
+
+void BounceArea::quarantine(altdma_phys_t bounce)
+{
+	if (!contains_phys(bounce))
+		return;
+	SpinLockGuard guard(lock_);
+	altdma_u32 head = heads_[(bounce - phys_) >> kSlotShift];
+	if (head != kFreeSlot && mapping_at(head).bounce == bounce)
+		records_[head].quarantined = true;
 }
 
 altdma_u32 BounceArea::largest_free_run() const

@@ -49,6 +49,7 @@ struct BounceMapping {
 	altdma_u64 run_bytes;
 	enum altdma_dir dir;
 	BounceKind kind;
+	bool quarantined;		// unmapped, its run held by a quarantine
 };
 
 enum class BounceFailure {
@@ -80,6 +81,9 @@ public:
 	Result<BounceMapping> lookup(altdma_phys_t phys);
 	// Frees the run of the mapping whose data starts at @bounce.
 	void release(altdma_phys_t bounce) { release(bounce, false); }
+	// Marks it unmapped, its run kept (see SlotQuarantine): no longer a
+	// mapping to unmap or sync, nor listed live.
+	void quarantine(altdma_phys_t bounce);
 	// The same for a reservation whose map then failed: it is no longer
 	// counted as made either.
 	void cancel(altdma_phys_t bounce) { release(bounce, true); }
@@ -111,6 +115,7 @@ private:
 		altdma_u32 run_slots;
 		enum altdma_dir dir;
 		BounceKind kind;
+		bool quarantined;
 
 		altdma_u64 run_bytes() const
 		{

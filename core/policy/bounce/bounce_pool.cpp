@@ -186,8 +186,12 @@ altdma_dma_t BouncePool::reserve_or_drain(const BounceRequest &req,
 {
 	altdma_dma_t dma = reserve(req, limit, mapping, area);
 
-	if (dma == ALTDMA_MAPPING_ERROR && drain_quarantine())
+	// Again even if this drain found nothing: another CPU's may just have
+	// given slots back.
+	if (dma == ALTDMA_MAPPING_ERROR && quarantine_) {
+		drain_quarantine();
 		dma = reserve(req, limit, mapping, area);
+	}
 	return dma;
 }
 
@@ -411,6 +415,13 @@ Result<BouncePool::Found> BouncePool::find_mapping(const char *what,
 		altdma_phys_t phys = area->phys() + (dma - area->dma());
 		Result<BounceMapping> m = area->lookup(phys);
 
+		if (m.ok() && m.value().quarantined) {
+			stats_.refused_calls.add(1);
+			altdma_plat_dev_log(dev_, ALTDMA_LOG_ERR, 1,
+					    "%s of DMA address %#llx: no bounce mapping there (unmapped, its slot in the quarantine)\n",
+					    what, dma);
+			return Status::kInvalid;
+		}
 		if (m.ok() && m.value().kind == kind)
 			return Found{ area, m.value(), phys - m.value().bounce };
 		if (m.ok()) {
@@ -451,10 +462,12 @@ void BouncePool::unmap(altdma_dma_t dma, altdma_u64 size, enum altdma_dir dir,
 	check_guards("unmap", m, dma);
 	if (!(attrs & ALTDMA_ATTR_SKIP_CPU_SYNC) && copies_to_cpu(dir))
 		bounce_copy(m, 0, m.size, false);
-	if (quarantine_)
+	if (quarantine_) {
+		area->quarantine(m.bounce);
 		quarantine_->hold(area, m.bounce, dma, m.size);
-	else
+	} else {
 		area->release(m.bounce);
+	}
 }
 
 // A sync of [dma, dma + size) inside a live mapping: checks its red zones,

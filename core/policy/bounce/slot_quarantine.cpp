@@ -39,7 +39,7 @@ void SlotQuarantine::hold(BounceArea *area, altdma_phys_t bounce,
 		return;
 	}
 	__builtin_memset(data, kPattern, size);
-	Held h = { area, bounce, dma, size, observer_->unmapped_stack(dma) };
+	Held h = { area, bounce, dma, size, observer_->unmapped_stack(dma, size) };
 
 	// The oldest leave first, each checked and released outside the lock.
 	for (;;) {

@@ -22,8 +22,9 @@ class BounceArea;
 // Who is told about slots written after their unmap (the checker).
 class QuarantineObserver {
 public:
-	// The stack of the mapping at @dma that was just unmapped (0: none).
-	virtual altdma_u32 unmapped_stack(altdma_dma_t dma) = 0;
+	// The stack of the mapping of @size bytes at @dma that was just
+	// unmapped (0: none known).
+	virtual altdma_u32 unmapped_stack(altdma_dma_t dma, altdma_u64 size) = 0;
 	// The device wrote [dma, dma + size) of an unmapped slot: the first
 	// changed byte is @offset bytes in; @stack is the mapping's.
 	virtual void written_after_unmap(altdma_dma_t dma, altdma_u64 size,
