@@ -201,6 +201,10 @@ def markdown(env, summary, ratio_rows, mb, fio, host, quick, micro, added):
     lines += ["", "## The checker's added cost against dma-debug's (ns per operation pair over "
               "dma-direct of the main boot; goal: altdma direct + checks=all adds at most "
               f"{ADDED_COST_GOAL}x what dma-debug adds)", "",
+              "dma-debug is global, so it is timed in a boot of its own: its added cost is its "
+              "figure minus dma-direct's of the main boot (boots differ by about 10% on identical "
+              "work, small beside what either checker adds). The checker's added cost includes "
+              "altdma's own generic table.", "",
               "| case | threads | dma-direct ns | checker adds ns | dma-debug adds ns | ratio | goal |",
               "|---|---|---|---|---|---|---|"]
     for a in added:

@@ -154,8 +154,11 @@ void altdma_plat_dump_stack(void)
 	dump_stack();
 }
 
-/* Frames kept per saved stack: the driver is within the first few. */
-#define ALTDMA_STACK_DEPTH 12
+/*
+ * Frames kept per saved stack: the driver's first frames follow five or six
+ * of altdma and the DMA API (unwinding is most of a checked map's cost).
+ */
+#define ALTDMA_STACK_DEPTH 9
 
 /* Set once stack_depot_init() succeeded: before, a save would oops. */
 static bool altdma_stack_ready;
