@@ -774,6 +774,8 @@ TEST_F(Checker, UnderBounceWithEveryCheckSeveralThreadsFindNothing)
 	ASSERT_NE(plat().reserve(kNormalRam, 4 * MiB, 0x11), nullptr);
 	constexpr int kThreads = 4, kRounds = 1500;
 	std::vector<std::thread> threads;
+	// As from interrupt handlers: nothing may sleep for memory.
+	plat().atomic_context = true;
 	for (int t = 0; t < kThreads; t++) {
 		threads.emplace_back([this, t] {
 			plat().set_thread_cpu(t);
@@ -791,6 +793,7 @@ TEST_F(Checker, UnderBounceWithEveryCheckSeveralThreadsFindNothing)
 	}
 	for (std::thread &th : threads)
 		th.join();
+	plat().atomic_context = false;
 	altdma_core_stats st;
 	altdma_core_get_stats(core_, &st);
 	EXPECT_EQ(st.outstanding_bounces, 0u);
