@@ -22,6 +22,34 @@ const char *live_kind_name(LiveKind kind)
 	return "?";
 }
 
+static_assert(__builtin_offsetof(LiveEntry, dma) == 2 * sizeof(LiveEntry *),
+	      "the links come first");
+
+// Under the entry's bucket lock: everything but the links.
+void LiveTable::copy_payload(const LiveEntry &e, LiveEntry *out)
+{
+	out->next = nullptr;
+	out->memory_next = nullptr;
+	__builtin_memcpy(&out->dma, &e.dma,
+			 sizeof(LiveEntry) - __builtin_offsetof(LiveEntry, dma));
+}
+
+// Under a memory bucket's lock: what does not change while it is live.
+void LiveTable::copy_identity(const LiveEntry &e, LiveEntry *out)
+{
+	*out = LiveEntry{};
+	out->dma = e.dma;
+	out->size = e.size;
+	out->phys = e.phys;
+	out->sg_list = e.sg_list;
+	out->attrs = e.attrs;
+	out->stack = e.stack;
+	out->sg_nents = e.sg_nents;
+	out->slot = e.slot;
+	out->dir = e.dir;
+	out->kind = e.kind;
+}
+
 void LiveTable::free_list(LiveEntry *e)
 {
 	while (e) {
@@ -227,7 +255,7 @@ bool LiveTable::remove(altdma_dma_t dma, const Want &want, LiveEntry *out)
 	LiveEntry *e = *best;
 	*best = e->next;
 	unindex_memory(e);
-	*out = *e;
+	copy_payload(*e, out);
 	e->next = b.spare;
 	b.spare = e;
 	Tombstone &t = b.tombs[b.next_tomb];
@@ -249,7 +277,7 @@ bool LiveTable::find_locked(const Bucket &b, altdma_dma_t dma, bool inside,
 			continue;
 		int f = fit(*e, want, false);
 		if (f > best_fit) {
-			*out = *e;
+			copy_payload(*e, out);
 			best_fit = f;
 		}
 	}
@@ -298,7 +326,7 @@ bool LiveTable::find_overlap_locked(const MemoryBucket &m, const LiveEntry *self
 
 		if (e == self || e->phys > last || e_last < phys || !conflicts(ctx, *e))
 			continue;
-		*out = *e;
+		copy_identity(*e, out);
 		return true;
 	}
 	return false;

@@ -34,8 +34,8 @@ enum class LiveKind : altdma_u8 {
 
 const char *live_kind_name(LiveKind kind);
 
-constexpr altdma_u8 kSumCpu = 1;
-constexpr altdma_u8 kSumDevice = 2;
+inline constexpr altdma_u8 kSumCpu = 1;
+inline constexpr altdma_u8 kSumDevice = 2;
 
 struct LiveEntry {
 	LiveEntry *next;
@@ -175,6 +175,11 @@ private:
 	static bool find_locked(const Bucket &b, altdma_dma_t dma, bool inside,
 				const Want &want, LiveEntry *out);
 	static void free_list(LiveEntry *e);
+	// Copies of an entry found under one index's lock leave out what the
+	// other index's lock guards: the links (under either), the sums and
+	// the leak mark (under the entry's bucket lock).
+	static void copy_payload(const LiveEntry &e, LiveEntry *out);
+	static void copy_identity(const LiveEntry &e, LiveEntry *out);
 
 	Bucket *buckets_ = nullptr;
 	// kBuckets keyed by page, then the one of the large entries.
