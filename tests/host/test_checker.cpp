@@ -621,10 +621,8 @@ TEST_F(Checker, TheDataChecksAreOptInAndFindACpuWriteToAMappedToDeviceBuffer)
 
 TEST_F(Checker, UnderBounceADeviceWriteIntoAToDeviceSlotIsFound)
 {
-	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
-	cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
-	cfg.checks = ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN;
-	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	ASSERT_NO_FATAL_FAILURE(create_checked(
+		ALTDMA_POLICY_BOUNCE, ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN, ALTDMA_BOUNCE_FORCE));
 	std::uint8_t *buf = plat().reserve(kNormalRam, 1 * MiB, 0x11);
 	ASSERT_NE(buf, nullptr);
 
@@ -658,10 +656,8 @@ protected:
 	void SetUp() override
 	{
 		Checker::SetUp();
-		altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
-		cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
-		cfg.checks = ALTDMA_CHECK_DEFAULT | (1u << ALTDMA_CHECK_DMA_AFTER_UNMAP);
-		ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+		ASSERT_NO_FATAL_FAILURE(create_checked(
+			ALTDMA_POLICY_BOUNCE, ALTDMA_CHECK_DEFAULT | (1u << ALTDMA_CHECK_DMA_AFTER_UNMAP), ALTDMA_BOUNCE_FORCE));
 		buf_ = plat().reserve(kNormalRam, 1 * MiB, 0x11);
 		ASSERT_NE(buf_, nullptr);
 	}
@@ -767,10 +763,8 @@ TEST_F(CheckerQuarantine, SlotsStillHeldAtDestroyAreCheckedToo)
 
 TEST_F(Checker, UnderBounceWithEveryCheckSeveralThreadsFindNothing)
 {
-	altdma_core_config cfg = config(ALTDMA_POLICY_BOUNCE);
-	cfg.flags = ALTDMA_FLAG_CHECKS | ALTDMA_BOUNCE_FORCE;
-	cfg.checks = ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN;
-	ASSERT_EQ(altdma_core_create(dev_.plat(), &cfg, &core_), 0) << dev_.dump_log();
+	ASSERT_NO_FATAL_FAILURE(create_checked(
+		ALTDMA_POLICY_BOUNCE, ALTDMA_CHECK_DEFAULT | ALTDMA_CHECK_OPT_IN, ALTDMA_BOUNCE_FORCE));
 	ASSERT_NE(plat().reserve(kNormalRam, 4 * MiB, 0x11), nullptr);
 	constexpr int kThreads = 4, kRounds = 1500;
 	std::vector<std::thread> threads;
