@@ -226,7 +226,7 @@ void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
 		   const char (&text)[ALTDMA_CORE_CHECK_TEXT])
 {
 	// Saved before the lock: the depot may take its own.
-	altdma_u32 here = stacks.has_unmap ? stacks.unmap : altdma_plat_stack_save();
+	altdma_u32 here = altdma_plat_stack_save();
 	altdma_u64 now = altdma_plat_clock_ns();
 	SpinLockGuard guard(reports_lock_);
 	struct altdma_core_check_report &r =
@@ -235,8 +235,7 @@ void Checker::keep(enum altdma_core_check_class cls, const Stacks &stacks,
 	r.seq = ++reports_seq_;
 	r.time_ns = now;
 	r.cls = cls;
-	r.flags = (stacks.has_map ? ALTDMA_CORE_CHECK_REPORT_MAP_STACK : 0) |
-		  (stacks.has_unmap ? ALTDMA_CORE_CHECK_REPORT_UNMAP_STACK : 0);
+	r.flags = stacks.has_map ? ALTDMA_CORE_CHECK_REPORT_MAP_STACK : 0;
 	r.map_stack = stacks.has_map ? stacks.map : 0;
 	r.other_stack = here;
 	__builtin_memcpy(r.text, text, sizeof(r.text));
@@ -261,11 +260,6 @@ void Checker::report(Verdict verdict, enum altdma_core_check_class cls,
 		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
 				    "checker:   it was mapped at:\n");
 		altdma_plat_stack_log(plat_, stacks.map);
-	}
-	if (stacks.has_unmap) {
-		altdma_plat_dev_log(plat_, ALTDMA_LOG_ERR, 0,
-				    "checker:   and unmapped at:\n");
-		altdma_plat_stack_log(plat_, stacks.unmap);
 	}
 	// As dma-debug: the offending call's own stack (the marker line lets
 	// a log checker tell this dump from a kernel warning's).
@@ -304,7 +298,7 @@ void Checker::check_overlap(const LiveEntry *self, const LiveEntry &e)
 	const char *op = map_op_name(e.kind);
 
 	report(note(ALTDMA_CHECK_OVERLAP, op, e.dma, e.size), ALTDMA_CHECK_OVERLAP,
-	       Stacks{ true, o.stack, false, 0 },
+	       Stacks{ true, o.stack },
 	       "overlap: %s of memory %#llx+%llu %s (DMA %#llx) overlaps live %s %#llx+%llu %s (DMA %#llx): a device write may corrupt the other",
 	       op, e.phys, e.size, access_name(e), e.dma, live_kind_name(o.kind),
 	       o.phys, o.size, access_name(o), o.dma);
@@ -340,7 +334,7 @@ void Checker::check_device_sum(const char *op, const LiveEntry &m)
 		return;
 	report(note(ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER, op, m.dma, m.size),
 	       ALTDMA_CHECK_DEVICE_WROTE_TO_DEVICE_BUFFER,
-	       Stacks{ true, m.stack, false, 0 },
+	       Stacks{ true, m.stack },
 	       "device_wrote_to_device_buffer: %s of DMA address %#llx (%llu bytes, TO_DEVICE): the device wrote into its bounce slot %#llx",
 	       op, m.dma, m.size, m.slot);
 }
@@ -354,7 +348,7 @@ void Checker::check_sums(const char *op, const LiveEntry &m)
 		return;
 	report(note(ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER, op, m.dma, m.size),
 	       ALTDMA_CHECK_CPU_WROTE_TO_DEVICE_BUFFER,
-	       Stacks{ true, m.stack, false, 0 },
+	       Stacks{ true, m.stack },
 	       "cpu_wrote_to_device_buffer: %s of DMA address %#llx (%llu bytes, TO_DEVICE): the CPU changed the buffer after its map or last sync for the device",
 	       op, m.dma, m.size);
 }
@@ -372,7 +366,7 @@ void Checker::written_after_unmap(altdma_dma_t dma, altdma_u64 size,
 				  altdma_u64 offset, altdma_u32 stack)
 {
 	report(note(ALTDMA_CHECK_DMA_AFTER_UNMAP, "quarantine", dma + offset, size),
-	       ALTDMA_CHECK_DMA_AFTER_UNMAP, Stacks{ stack != 0, stack, false, 0 },
+	       ALTDMA_CHECK_DMA_AFTER_UNMAP, Stacks{ stack != 0, stack },
 	       "dma_after_unmap: the device wrote DMA address %#llx after its unmap: byte %llu of a %llu-byte bounced mapping at %#llx",
 	       dma + offset, offset, size, dma);
 }
@@ -422,7 +416,7 @@ void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
 		       op, dma, size);
 		return;
 	}
-	report(v, ALTDMA_CHECK_NOT_MAPPED, Stacks{ true, t.map_stack, false, 0 },
+	report(v, ALTDMA_CHECK_NOT_MAPPED, Stacks{ true, t.map_stack },
 	       "not_mapped: %s of DMA address %#llx (%llu bytes): already unmapped (a %s mapping of %llu bytes)",
 	       op, dma, size, live_kind_name(t.kind), t.size);
 }
@@ -432,7 +426,7 @@ void Checker::not_mapped(const char *op, altdma_dma_t dma, altdma_u64 size)
 void Checker::compare(const char *op, const LiveEntry &m, LiveKind kind,
 		      altdma_u64 size, enum altdma_dir dir)
 {
-	const Stacks stacks{ true, m.stack, false, 0 };
+	const Stacks stacks{ true, m.stack };
 
 	if (m.kind != kind)
 		report(note(ALTDMA_CHECK_WRONG_KIND, op, m.dma, size),
@@ -534,7 +528,7 @@ void Checker::sg_unmapping(struct altdma_plat_sg *sgl, int nents,
 			continue;
 		// One finding per list, however many of its entries differ.
 		list_reported = true;
-		const Stacks stacks{ true, m.stack, false, 0 };
+		const Stacks stacks{ true, m.stack };
 		Verdict v = note(ALTDMA_CHECK_SG_MISMATCH, "unmap_sg", dma, len);
 
 		if (m.sg_nents != nents)
@@ -558,7 +552,7 @@ void Checker::syncing(const char *op, altdma_dma_t dma, altdma_u64 size,
 		return;
 	}
 	altdma_u64 offset = dma - m.dma;
-	const Stacks stacks{ true, m.stack, false, 0 };
+	const Stacks stacks{ true, m.stack };
 
 	if (size > m.size - offset)
 		report(note(ALTDMA_CHECK_SYNC_RANGE, op, dma, size),

@@ -79,12 +79,11 @@ private:
 	// What a finding leads to: nothing (its class is off), a count, a
 	// trace event and a kept report (kQuiet), and its message (kPrint).
 	enum class Verdict { kOff, kQuiet, kPrint };
-	// The stacks a report names, besides the reporting call's.
+	// The mapping's stack a report names, besides the reporting call's
+	// (no unmap's stack is saved: see Tombstone).
 	struct Stacks {
 		bool has_map;
 		altdma_u32 map;
-		bool has_unmap;
-		altdma_u32 unmap;
 	};
 	// Counts a finding of @cls and raises its trace event.
 	Verdict note(enum altdma_core_check_class cls, const char *op,
